@@ -1,0 +1,11 @@
+/* Audit trail (audit.c). */
+#ifndef ZC_AUDIT_H
+#define ZC_AUDIT_H
+
+#include "queries.h"
+
+/* Write one audit row.  A failure is logged, never shown to the user: the
+ * action it records has already happened. */
+void zc_audit(request_rec *r, const zc_audit_t *a);
+
+#endif

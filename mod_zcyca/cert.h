@@ -1,0 +1,70 @@
+/* Certificates: parsing, identity and key usage (pure). */
+#ifndef ZC_CERT_H
+#define ZC_CERT_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+#include <openssl/x509.h>
+#include "errors.h"
+#include "parse.h"
+
+/* Largest certificate we accept, in DER bytes. */
+#define ZC_CERT_MAX_DER 16384
+
+/* Parse one certificate from PEM text, base64 of DER (whitespace allowed),
+ * or raw DER.  Trailing garbage after the DER is CERT_MALFORMED.  The X509
+ * is freed by a cleanup on p.  On failure returns NULL with *err set to
+ * ZC_E_CERT_MALFORMED. */
+X509 *zc_cert_parse(apr_pool_t *p, const char *data, size_t len, zc_err_t *err);
+
+/* An empty STACK_OF(X509) freed (with its certificates) by a cleanup on p. */
+STACK_OF(X509) *zc_cert_stack(apr_pool_t *p);
+
+/* Push x (up-ref'd) onto a stack from zc_cert_stack. */
+void zc_cert_stack_push(STACK_OF(X509) *sk, X509 *x);
+
+/* What we show and store about a certificate. */
+typedef struct {
+    const char *subject;      /* RFC 2253 DN, UTF-8 */
+    const char *issuer;       /* RFC 2253 DN, UTF-8 */
+    const char *serial;       /* upper-case hex, no separators, no leading zeros */
+    const char *cert_sha256;  /* lower-case hex of SHA-256 over the DER */
+    const char *spki_sha256;  /* lower-case hex of SHA-256 over SubjectPublicKeyInfo DER */
+    apr_time_t not_before;
+    apr_time_t not_after;
+    const char *key_type;     /* "rsa", "ec", "sm2" (EC key on the SM2 curve, or SM2-signed) */
+} zc_cert_info_t;
+
+zc_err_t zc_cert_info(apr_pool_t *p, X509 *x, zc_cert_info_t *out);
+
+/* Key usage: a keyUsage extension, when present (critical or not), must
+ * allow digitalSignature; else ZC_E_CERT_USAGE.  An extendedKeyUsage, when
+ * present, must allow clientAuth or anyExtendedKeyUsage. */
+zc_err_t zc_cert_check_usage(X509 *x);
+
+/* The key id under mode:
+ *   SPKI_SHA256:   hex SHA-256 of the SubjectPublicKeyInfo DER (64 chars)
+ *   CERT_SHA256:   hex SHA-256 of the certificate DER
+ *   ISSUER_SERIAL: hex SHA-256 of (issuer DER || serial INTEGER DER)
+ *   EXT:           "<issuer hash hex 16>:<value>" where value is the
+ *                  extension's content as a string (UTF8String, PrintableString,
+ *                  IA5String, OCTET STRING as hex); missing → CERT_MALFORMED
+ *                  with *detail saying which OID was missing.
+ * Allocated from p. */
+zc_err_t zc_cert_key_id(apr_pool_t *p, X509 *x, zc_keyid_mode_t mode, const char *oid,
+                        const char **out, const char **detail);
+
+/* True when the certificate's key is SM2 or the certificate is signed with
+ * SM2-with-SM3 (SM2 certificates often carry the plain EC key OID). */
+int zc_cert_is_sm2(X509 *x);
+
+/* Set the GM/T 0009 ID "1234567812345678" on x when it is SM2 (no-op else). */
+void zc_cert_set_sm2_id(X509 *x);
+
+/* Lower-case hex of len bytes. */
+const char *zc_hex(apr_pool_t *p, const unsigned char *b, size_t len);
+
+/* RFC 3339 UTC ("2026-11-24T12:00:00Z") of an apr time. */
+const char *zc_rfc3339(apr_pool_t *p, apr_time_t t);
+
+#endif

@@ -1,0 +1,35 @@
+/* Cross-directive checks, run by check_config so that apachectl -t reports
+ * them too.  Each message names the directive, where, and the fix. */
+#include "mod_zcyca.h"
+#include "http_core.h"
+#include "apr_strings.h"
+
+static int zc_check_fail(server_rec *s, const char *msg)
+{
+    ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, ZCLOGNO(0001) "%s", msg);
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+{
+    zc_global_t *g = zc_srv_cfg(s)->g;
+    for (int i = 0; i < g->providers->nelts; i++) {
+        const zc_provider_t *pv = APR_ARRAY_IDX(g->providers, i, zc_provider_t *);
+        if (!pv->trust)
+            return zc_check_fail(s, apr_psprintf(ptemp, "ZcyCAProvider %s (%s) has no trust anchors: add "
+                                                 "ZcyCAProviderTrust %s /path/to/%s-ca.pem",
+                                                 pv->id, pv->defined_at, pv->id, pv->id));
+    }
+    if (g->providers->nelts > 0 && !g->db_conninfo)
+        return zc_check_fail(s, "ZcyCAProvider is set but ZcyCADatabase is not: add ZcyCADatabase "
+                                "\"host=... dbname=zcyca user=...\" at server level");
+    for (server_rec *v = s; v; v = v->next) {
+        zc_srv_cfg_t *sc = zc_srv_cfg(v);
+        if (sc->session_idle > sc->session_max)
+            return zc_check_fail(v, apr_psprintf(ptemp, "ZcyCASessionIdle %ld is longer than ZcyCASessionMax %ld "
+                                                 "for virtual host %s (%s:%d): make the idle time the shorter",
+                                                 sc->session_idle, sc->session_max, v->server_hostname,
+                                                 v->defn_name ? v->defn_name : "main", v->defn_line_number));
+    }
+    return OK;
+}

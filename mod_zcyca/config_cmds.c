@@ -1,0 +1,297 @@
+/* The directive table and its setters.  Each setter parses strictly
+ * (parse.c), stores the value, sets the _set bit, or returns a message that
+ * names the directive, the bad value and an example of a good one. */
+#include "mod_zcyca.h"
+#include "http_core.h"
+#include "apr_strings.h"
+
+static const char *zc_cmd_fail(cmd_parms *cmd, const char *arg, const char *why, const char *example)
+{
+    return apr_psprintf(cmd->pool, "%s %s: %s (example: %s %s)", cmd->cmd->name, arg ? arg : "", why,
+                        cmd->cmd->name, example);
+}
+
+static const char *zc_cmd_global_only(cmd_parms *cmd)
+{
+    return ap_check_cmd_context(cmd, GLOBAL_ONLY);
+}
+
+/* ---- database ---------------------------------------------------------- */
+
+static const char *zc_cmd_database(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if (!*arg)
+        return zc_cmd_fail(cmd, arg, "empty connection string", "\"host=127.0.0.1 dbname=zcyca user=zcyca\"");
+    zc_srv_cfg(cmd->server)->g->db_conninfo = arg;
+    return NULL;
+}
+
+static const char *zc_cmd_database_pool(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    zc_global_t *g = zc_srv_cfg(cmd->server)->g;
+    const char *ex = "0 2 8 300";
+    long min, max, keep, ttl;
+    const char *why, *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if (argc != 4)
+        return zc_cmd_fail(cmd, "", "takes four numbers: min max keep ttl-seconds", ex);
+    if ((why = zc_parse_long(cmd->pool, argv[0], 0, 1024, &min))
+        || (why = zc_parse_long(cmd->pool, argv[1], 1, 1024, &max))
+        || (why = zc_parse_long(cmd->pool, argv[2], 0, 1024, &keep))
+        || (why = zc_parse_seconds(cmd->pool, argv[3], 1, 86400, &ttl)))
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[1], " ", argv[2], " ", argv[3], NULL),
+                           why, ex);
+    if (min > max || keep > max)
+        return zc_cmd_fail(cmd, argv[0], "min and keep must not exceed max", ex);
+    g->pool_min = (int)min;
+    g->pool_max = (int)max;
+    g->pool_keep = (int)keep;
+    g->pool_ttl = ttl;
+    return NULL;
+}
+
+static const char *zc_cmd_database_timeout(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why, *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if ((why = zc_parse_seconds(cmd->pool, arg, 1, 60, &zc_srv_cfg(cmd->server)->g->db_timeout)))
+        return zc_cmd_fail(cmd, arg, why, "5");
+    return NULL;
+}
+
+/* ---- providers --------------------------------------------------------- */
+
+static const char *zc_cmd_provider(cmd_parms *cmd, void *dc, const char *id, const char *name)
+{
+    zc_global_t *g = zc_srv_cfg(cmd->server)->g;
+    const char *why, *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if ((why = zc_parse_provider_id(cmd->pool, id)))
+        return zc_cmd_fail(cmd, id, why, "jlca \"吉林安信CA\"");
+    if (zc_provider_find(g, id))
+        return zc_cmd_fail(cmd, id, "provider defined twice", "jlca \"吉林安信CA\"");
+    if (!*name)
+        return zc_cmd_fail(cmd, id, "empty display name", "jlca \"吉林安信CA\"");
+    zc_provider_t *pv = apr_pcalloc(cmd->pool, sizeof *pv);
+    pv->id = id;
+    pv->name = name;
+    pv->keyid_mode = ZC_KEYID_SPKI_SHA256;
+    pv->algorithms = ZC_ALG_ALL;
+    pv->defined_at = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename, cmd->directive->line_num);
+    APR_ARRAY_PUSH(g->providers, zc_provider_t *) = pv;
+    return NULL;
+}
+
+/* The provider a ZcyCAProvider* directive names; it must be defined above. */
+static zc_provider_t *zc_cmd_provider_arg(cmd_parms *cmd, const char *id, const char **err)
+{
+    *err = zc_cmd_global_only(cmd);
+    if (*err)
+        return NULL;
+    zc_provider_t *pv = (zc_provider_t *)zc_provider_find(zc_srv_cfg(cmd->server)->g, id);
+    if (!pv)
+        *err = apr_psprintf(cmd->pool, "%s %s: no provider '%s' is defined above; add ZcyCAProvider %s \"Name\" first",
+                            cmd->cmd->name, id, id, id);
+    return pv;
+}
+
+static const char *zc_cmd_provider_trust(cmd_parms *cmd, void *dc, const char *id, const char *path)
+{
+    const char *err, *why = NULL;
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    const char *full = ap_server_root_relative(cmd->pool, path);
+    if (!full)
+        return zc_cmd_fail(cmd, path, "invalid path", "jlca /etc/zcyca/jlca-ca.pem");
+    /* Loaded here, not in post_config, so that apachectl -t reports it. */
+    zc_trust_t *t = zc_trust_load(cmd->pool, full, &why);
+    if (!t)
+        return apr_psprintf(cmd->pool, "%s %s %s: %s (give a readable PEM file or directory of the provider's CA certificates)",
+                            cmd->cmd->name, id, full, why ? why : "no certificates");
+    pv->trust = t;
+    pv->trust_path = full;
+    return NULL;
+}
+
+static const char *zc_cmd_provider_key_id(cmd_parms *cmd, void *dc, const char *id, const char *mode)
+{
+    const char *err, *why;
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    if ((why = zc_parse_keyid_mode(cmd->pool, mode, &pv->keyid_mode, &pv->keyid_oid)))
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, id, " ", mode, NULL), why, "jlca spki-sha256");
+    return NULL;
+}
+
+static const char *zc_cmd_provider_driver_url(cmd_parms *cmd, void *dc, const char *id, const char *url)
+{
+    const char *err, *why;
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    if ((why = zc_parse_url(cmd->pool, url)))
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, id, " ", url, NULL), why, "jlca https://ca.example.cn/driver.exe");
+    pv->driver_url = url;
+    return NULL;
+}
+
+static const char *zc_cmd_provider_algorithms(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    const char *err, *why, *ex = "jlca sm2-sm3 rsa-sha256";
+    if (argc < 2)
+        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id and at least one algorithm", ex);
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, argv[0], &err);
+    if (!pv)
+        return err;
+    unsigned bits = 0, bit;
+    for (int i = 1; i < argc; i++) {
+        if ((why = zc_parse_algorithm(cmd->pool, argv[i], &bit)))
+            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL), why, ex);
+        bits |= bit;
+    }
+    pv->algorithms = bits;
+    return NULL;
+}
+
+/* ---- virtual host ------------------------------------------------------ */
+
+static const char *zc_cmd_origin(cmd_parms *cmd, void *dc, const char *arg)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *norm, *why;
+    if ((why = zc_parse_origin(cmd->pool, arg, &norm)))
+        return zc_cmd_fail(cmd, arg, why, "https://login.example.gov.cn");
+    if (!sc->origins_set || !sc->origins) {
+        sc->origins = apr_array_make(cmd->pool, 2, sizeof(const char *));
+        sc->origins_set = 1;
+    }
+    APR_ARRAY_PUSH(sc->origins, const char *) = norm;
+    return NULL;
+}
+
+#define ZC_SECONDS_SETTER(fn, field, lo, hi, example)                            \
+    static const char *fn(cmd_parms *cmd, void *dc, const char *arg)              \
+    {                                                                            \
+        zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);                              \
+        const char *why = zc_parse_seconds(cmd->pool, arg, lo, hi, &sc->field);   \
+        if (why)                                                                 \
+            return zc_cmd_fail(cmd, arg, why, example);                          \
+        sc->field##_set = 1;                                                     \
+        return NULL;                                                             \
+    }
+ZC_SECONDS_SETTER(zc_cmd_session_idle, session_idle, 1, 604800, "1800")
+ZC_SECONDS_SETTER(zc_cmd_session_max, session_max, 1, 2592000, "28800")
+ZC_SECONDS_SETTER(zc_cmd_challenge_ttl, challenge_ttl, 10, 300, "120")
+
+static const char *zc_cmd_max_body(cmd_parms *cmd, void *dc, const char *arg)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why = zc_parse_long(cmd->pool, arg, 1024, 16777216, &sc->max_body);
+    if (why)
+        return zc_cmd_fail(cmd, arg, why, "65536");
+    sc->max_body_set = 1;
+    return NULL;
+}
+
+static const char *zc_cmd_cookie(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why, *canon, *ex = "zcyca_session Path=/ SameSite=Strict";
+    if (argc < 1)
+        return zc_cmd_fail(cmd, "", "takes a cookie name and optional attributes", ex);
+    if ((why = zc_parse_cookie_name(cmd->pool, argv[0])))
+        return zc_cmd_fail(cmd, argv[0], why, ex);
+    /* HttpOnly and Secure are always added; attributes here adjust the rest. */
+    const char *path = "Path=/", *samesite = "SameSite=Lax", *domain = NULL;
+    for (int i = 1; i < argc; i++) {
+        if ((why = zc_parse_cookie_attr(cmd->pool, argv[i], &canon)))
+            return zc_cmd_fail(cmd, argv[i], why, ex);
+        if (strncmp(canon, "Path=", 5) == 0)
+            path = canon;
+        else if (strncmp(canon, "SameSite=", 9) == 0)
+            samesite = canon;
+        else
+            domain = canon;
+    }
+    sc->cookie_name = argv[0];
+    sc->cookie_attrs = domain ? apr_pstrcat(cmd->pool, path, "; ", domain, "; ", samesite, NULL)
+                              : apr_pstrcat(cmd->pool, path, "; ", samesite, NULL);
+    sc->cookie_name_set = sc->cookie_attrs_set = 1;
+    return NULL;
+}
+
+static const char *zc_cmd_prelogin_cookie(cmd_parms *cmd, void *dc, const char *arg)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why = zc_parse_cookie_name(cmd->pool, arg);
+    if (why)
+        return zc_cmd_fail(cmd, arg, why, "zcyca_pre");
+    sc->prelogin_cookie = arg;
+    sc->prelogin_cookie_set = 1;
+    return NULL;
+}
+
+/* ---- per directory ----------------------------------------------------- */
+
+static const char *zc_cmd_dir_url(cmd_parms *cmd, void *dc, const char *arg)
+{
+    zc_dir_cfg_t *d = dc;
+    const char *why = zc_parse_url(cmd->pool, arg);
+    if (why)
+        return zc_cmd_fail(cmd, arg, why, "/login.html");
+    if (cmd->info == (void *)1) {
+        d->login_url = arg;
+        d->login_url_set = 1;
+    }
+    else {
+        d->after_login = arg;
+        d->after_login_set = 1;
+    }
+    return NULL;
+}
+
+const command_rec zc_cmds[] = {
+    AP_INIT_TAKE1("ZcyCADatabase", zc_cmd_database, NULL, RSRC_CONF,
+                  "libpq connection string of the zcyca database"),
+    AP_INIT_TAKE_ARGV("ZcyCADatabasePool", zc_cmd_database_pool, NULL, RSRC_CONF,
+                      "per-child connection pool: min max keep ttl-seconds"),
+    AP_INIT_TAKE1("ZcyCADatabaseTimeout", zc_cmd_database_timeout, NULL, RSRC_CONF,
+                  "seconds for connect, statement and pool wait (default 5)"),
+    AP_INIT_TAKE2("ZcyCAProvider", zc_cmd_provider, NULL, RSRC_CONF,
+                  "a CA provider: id \"display name\""),
+    AP_INIT_TAKE2("ZcyCAProviderTrust", zc_cmd_provider_trust, NULL, RSRC_CONF,
+                  "provider id and PEM file or directory of its CA certificates"),
+    AP_INIT_TAKE2("ZcyCAProviderKeyId", zc_cmd_provider_key_id, NULL, RSRC_CONF,
+                  "provider id and spki-sha256|cert-sha256|issuer-serial|ext:<OID>"),
+    AP_INIT_TAKE2("ZcyCAProviderDriverURL", zc_cmd_provider_driver_url, NULL, RSRC_CONF,
+                  "provider id and the URL of its driver download"),
+    AP_INIT_TAKE_ARGV("ZcyCAProviderAlgorithms", zc_cmd_provider_algorithms, NULL, RSRC_CONF,
+                      "provider id and allowed signature algorithms"),
+    AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
+                    "the https origin(s) this virtual host is reached at"),
+    AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,
+                  "seconds of inactivity that end a session (default 1800)"),
+    AP_INIT_TAKE1("ZcyCASessionMax", zc_cmd_session_max, NULL, RSRC_CONF,
+                  "absolute session lifetime in seconds (default 28800)"),
+    AP_INIT_TAKE_ARGV("ZcyCACookie", zc_cmd_cookie, NULL, RSRC_CONF,
+                      "session cookie name and attributes (Path=, Domain=, SameSite=)"),
+    AP_INIT_TAKE1("ZcyCAPreLoginCookie", zc_cmd_prelogin_cookie, NULL, RSRC_CONF,
+                  "name of the pre-login cookie (default zcyca_pre)"),
+    AP_INIT_TAKE1("ZcyCAMaxBody", zc_cmd_max_body, NULL, RSRC_CONF,
+                  "largest request body in bytes (default 65536)"),
+    AP_INIT_TAKE1("ZcyCAChallengeTTL", zc_cmd_challenge_ttl, NULL, RSRC_CONF,
+                  "challenge lifetime in seconds, 10..300 (default 120)"),
+    AP_INIT_TAKE1("ZcyCALoginURL", zc_cmd_dir_url, (void *)1, OR_AUTHCFG | RSRC_CONF,
+                  "where browsers without a session are sent"),
+    AP_INIT_TAKE1("ZcyCAAfterLogin", zc_cmd_dir_url, (void *)2, OR_AUTHCFG | RSRC_CONF,
+                  "where a browser goes after a successful form login"),
+    {NULL}
+};

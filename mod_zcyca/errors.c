@@ -1,0 +1,184 @@
+/* The error table of DESIGN.md section 7 and its renderings (pure: no
+ * httpd headers).  The rows come only from errors.def. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+#include <jansson.h>
+
+#include "errors.h"
+
+static const zc_err_info_t zc_err_table[] = {
+#define ZC_ERR(code, status, zh, en, reasons) { #code, status, zh, en, reasons },
+#include "errors.def"
+#undef ZC_ERR
+};
+
+/* 可能失败原因, indexed by ZC_R_* bit number (DESIGN section 7). */
+static const char *const zc_reason_zh[ZC_R__COUNT] = {
+    "驱动未安装或版本过旧",
+    "未插入CA锁",
+    "PIN码错误或已被锁定",
+    "证书已过期",
+    "CA锁未绑定账号",
+    "选择的CA服务商不正确",
+    "所在区划未开通CA业务",
+    "电脑时间不正确",
+};
+
+static const char *const zc_reason_en[ZC_R__COUNT] = {
+    "CA driver not installed or outdated",
+    "CA key not inserted",
+    "Wrong or locked PIN",
+    "Certificate expired",
+    "Key not bound to an account",
+    "Wrong CA provider selected",
+    "Region has not enabled CA service",
+    "Computer clock is wrong",
+};
+
+/* Compile-time check: one table row per enum value. */
+typedef char zc_err_table_matches_enum[(sizeof zc_err_table / sizeof zc_err_table[0]
+                                        == (size_t)ZC_E__COUNT - 1) ? 1 : -1];
+
+const zc_err_info_t *zc_err_info(zc_err_t e)
+{
+    if ((int)e <= (int)ZC_OK || (int)e >= (int)ZC_E__COUNT)
+        return NULL;
+    return &zc_err_table[(int)e - 1];
+}
+
+/* Rendering an invalid value (ZC_OK, out of range) must still produce a
+ * well-formed error, so it becomes SERVICE_UNAVAILABLE. */
+static const zc_err_info_t *zc_err_row(zc_err_t e)
+{
+    const zc_err_info_t *info = zc_err_info(e);
+    return info ? info : zc_err_info(ZC_E_SERVICE_UNAVAILABLE);
+}
+
+zc_err_t zc_err_by_code(const char *code)
+{
+    if (code == NULL)
+        return ZC_OK;
+    for (int i = 1; i < (int)ZC_E__COUNT; i++)
+        if (strcmp(zc_err_table[i - 1].code, code) == 0)
+            return (zc_err_t)i;
+    return ZC_OK;
+}
+
+const char *zc_err_reason_zh(unsigned i)
+{
+    return i < ZC_R__COUNT ? zc_reason_zh[i] : NULL;
+}
+
+const char *zc_err_reason_en(unsigned i)
+{
+    return i < ZC_R__COUNT ? zc_reason_en[i] : NULL;
+}
+
+static const char zc_err_json_fallback[] =
+    "{\"error\":{\"code\":\"SERVICE_UNAVAILABLE\",\"message\":\"系统繁忙，请稍后再试\","
+    "\"message_en\":\"Service temporarily unavailable\",\"reasons\":[]}}";
+
+const char *zc_err_json(apr_pool_t *p, zc_err_t e)
+{
+    const zc_err_info_t *info = zc_err_row(e);
+    json_t *reasons = json_array(), *doc;
+    const char *out = zc_err_json_fallback;
+    char *text;
+
+    if (reasons == NULL)
+        return out;
+    for (unsigned i = 0; i < ZC_R__COUNT; i++)
+        if (info->reasons & (1u << i))
+            json_array_append_new(reasons, json_string(zc_reason_zh[i]));
+    /* "o" steals reasons, also when json_pack fails. */
+    doc = json_pack("{s:{s:s,s:s,s:s,s:o}}", "error", "code", info->code, "message", info->zh,
+                    "message_en", info->en, "reasons", reasons);
+    if (doc == NULL)
+        return out;
+    text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    if (text) {
+        out = apr_pstrdup(p, text);
+        free(text);
+    }
+    return out;
+}
+
+const char *zc_html_escape(apr_pool_t *p, const char *s)
+{
+    size_t n = 0;
+    char *out, *o;
+
+    if (s == NULL)
+        return "";
+    for (const char *c = s; *c; c++) {
+        switch (*c) {
+        case '&': n += 5; break;
+        case '<': case '>': n += 4; break;
+        case '"': case '\'': n += 6; break;  /* &quot;, &#39; */
+        default: n += 1;
+        }
+    }
+    out = o = apr_palloc(p, n + 1);
+    for (const char *c = s; *c; c++) {
+        const char *rep = NULL;
+        switch (*c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: *o++ = *c; continue;
+        }
+        size_t l = strlen(rep);
+        memcpy(o, rep, l);
+        o += l;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Only same-site paths and http(s) URLs become links: a configured or
+ * computed back link must never be a javascript: or data: URL. */
+static int zc_err_link_ok(const char *url)
+{
+    if (url == NULL || *url == '\0')
+        return 0;
+    if (url[0] == '/')
+        return url[1] != '/' && url[1] != '\\';
+    return strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0;
+}
+
+#define ZC_ERR_STYLE                                                                     \
+    "body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}" \
+    "h1{font-size:1.4em;color:#a00}h2{font-size:1.1em}p.code{color:#666}"
+
+const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url)
+{
+    const zc_err_info_t *info = zc_err_row(e);
+    const char *zh = zc_html_escape(p, info->zh);
+    char *page;
+
+    page = apr_pstrcat(p,
+                       "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                       "<title>", zh, "</title><style>" ZC_ERR_STYLE "</style></head><body>"
+                       "<h1>", zh, "</h1><p>", zc_html_escape(p, info->en), "</p>"
+                       "<p class=\"code\">错误代码 / code: ", zc_html_escape(p, info->code), "</p>",
+                       NULL);
+    if (info->reasons) {
+        page = apr_pstrcat(p, page, "<h2>可能失败原因</h2><ul>", NULL);
+        for (unsigned i = 0; i < ZC_R__COUNT; i++)
+            if (info->reasons & (1u << i))
+                page = apr_pstrcat(p, page, "<li>", zc_html_escape(p, zc_reason_zh[i]), "（",
+                                   zc_html_escape(p, zc_reason_en[i]), "）</li>", NULL);
+        page = apr_pstrcat(p, page, "</ul>", NULL);
+    }
+    if (zc_err_link_ok(back_url))
+        page = apr_pstrcat(p, page, "<p><a href=\"", zc_html_escape(p, back_url), "\">返回</a></p>",
+                           NULL);
+    return apr_pstrcat(p, page, "</body></html>", NULL);
+}

@@ -1,0 +1,58 @@
+/* The error table of DESIGN.md section 7 (pure: no httpd headers). */
+#ifndef ZC_ERRORS_H
+#define ZC_ERRORS_H
+
+#include <apr_pools.h>
+
+/* 可能失败原因 (possible reasons), one bit each; errors.def names a set per code. */
+#define ZC_R_DRIVER    (1u << 0) /* driver not installed or outdated */
+#define ZC_R_KEY       (1u << 1) /* key not inserted */
+#define ZC_R_PIN       (1u << 2) /* wrong or locked PIN */
+#define ZC_R_EXPIRED   (1u << 3) /* certificate expired */
+#define ZC_R_NOT_BOUND (1u << 4) /* key not bound to an account */
+#define ZC_R_PROVIDER  (1u << 5) /* wrong CA provider selected */
+#define ZC_R_REGION    (1u << 6) /* region has not enabled CA service */
+#define ZC_R_CLOCK     (1u << 7) /* computer clock wrong */
+#define ZC_R__COUNT    8
+
+typedef enum {
+    ZC_OK = 0,
+#define ZC_ERR(code, status, zh, en, reasons) ZC_E_##code,
+#include "errors.def"
+#undef ZC_ERR
+    ZC_E__COUNT
+} zc_err_t;
+
+typedef struct {
+    const char *code;    /* "CERT_EXPIRED" */
+    int status;          /* HTTP status */
+    const char *zh;      /* message (Chinese) */
+    const char *en;      /* message_en */
+    unsigned reasons;    /* ZC_R_* bits */
+} zc_err_info_t;
+
+/* Table row for e; NULL for ZC_OK or out of range. */
+const zc_err_info_t *zc_err_info(zc_err_t e);
+
+/* Look a code up by name ("CERT_EXPIRED"); ZC_OK when unknown. */
+zc_err_t zc_err_by_code(const char *code);
+
+/* Reason i (0 .. ZC_R__COUNT-1) in Chinese and English. */
+const char *zc_err_reason_zh(unsigned i);
+const char *zc_err_reason_en(unsigned i);
+
+/* {"error":{"code","message","message_en","reasons":[...]}} as a compact
+ * UTF-8 string allocated from p.  reasons lists the Chinese 可能失败原因 of
+ * the code, in bit order. */
+const char *zc_err_json(apr_pool_t *p, zc_err_t e);
+
+/* A complete, self-contained HTML5 page (lang zh-CN, UTF-8) with the same
+ * content: message, message_en, code, and the reasons as a list under the
+ * heading 可能失败原因.  back_url, when not NULL, becomes a "返回" link.
+ * Every string placed in the page is HTML-escaped. */
+const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url);
+
+/* HTML-escape s (& < > " ') into a pool string. */
+const char *zc_html_escape(apr_pool_t *p, const char *s);
+
+#endif

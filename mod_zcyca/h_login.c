@@ -1,0 +1,76 @@
+/* POST /ca/login (zcyca-login).  The body names the provider; the proof is
+ * the client certificate of the TLS handshake on the login virtual host.
+ * Every step returns early with its section 7 code. */
+#include "handlers.h"
+#include "guard.h"
+#include "json_req.h"
+#include "login.h"
+#include "proof.h"
+#include "respond.h"
+#include "verify.h"
+#include "http_protocol.h"
+
+#define ZC_FIELD_MAX 256
+
+typedef struct {
+    const char *provider, *challenge_id, *return_to;
+} zc_login_body_t;
+
+static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, const char **detail)
+{
+    const char *buf;
+    apr_size_t len;
+    zc_err_t e = zc_read_body(r, &buf, &len);
+    if (e != ZC_OK) {
+        *detail = "request body";
+        return e;
+    }
+    memset(b, 0, sizeof *b);
+    if (form) {
+        if ((e = zc_form_get_string(r->pool, buf, len, "provider", 1, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
+            return e;
+        return zc_form_get_string(r->pool, buf, len, "return", 0, 2048, &b->return_to, detail);
+    }
+    json_t *o = zc_json_parse_object(r->pool, buf, len, &e, detail);
+    if (!o)
+        return e;
+    if ((e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
+        return e;
+    return zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &b->challenge_id, detail);
+}
+
+int zc_h_login(request_rec *r)
+{
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_login_ctx_t ctx = {0};
+    zc_login_body_t body;
+    const char *detail = NULL;
+    zc_err_t e = zc_guard_state_change(r, ZC_GUARD_JSON_OR_FORM, &ctx.form);
+    if (e != ZC_OK)
+        return zc_login_fail(r, e, NULL, NULL, 0, "content type or origin");
+    if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
+        return zc_login_fail(r, e, NULL, NULL, 0, detail);
+    ctx.return_to = body.return_to;
+    if (body.challenge_id)
+        return zc_login_fail(r, ZC_E_BAD_REQUEST, body.provider, NULL, 0,
+                             "challenge login is not enabled in this build");
+    const zc_provider_t *pv = zc_provider_find(g, body.provider);
+    if (!pv)
+        return zc_login_fail(r, ZC_E_PROVIDER_UNKNOWN, NULL, NULL, 0, body.provider);
+
+    zc_proof_t proof;
+    if ((e = zc_proof_tls(r, &proof, &detail)) != ZC_OK)
+        return zc_login_fail(r, e, pv->id, NULL, 0, detail);
+    zc_identity_t id = {0};
+    const zc_provider_t *const *all = (const zc_provider_t *const *)g->providers->elts;
+    e = zc_verify_certificate(r->pool, pv, all, g->providers->nelts, proof.leaf, proof.chain, 0, &id, &detail);
+    if (e == ZC_OK)
+        e = zc_proof_tls_agree(r, &proof);
+    if (e != ZC_OK) {
+        /* Keep what is known of the certificate for the audit row. */
+        if (!id.cert.serial)
+            (void)zc_cert_info(r->pool, proof.leaf, &id.cert);
+        return zc_login_fail(r, e, pv->id, &id, 0, detail);
+    }
+    return zc_login_finish(r, &ctx, &id);
+}

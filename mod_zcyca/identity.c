@@ -1,0 +1,94 @@
+/* Identity.  Nothing a client sends may pose as the identity we hand on:
+ * every request header whose name folds to zcyca_* is removed before any
+ * other module runs.  AuthType zcyca turns a live session into r->user and
+ * the ZCYCA_* environment. */
+#include "identity.h"
+#include "respond.h"
+#include "session.h"
+#include "cert.h"
+#include "http_core.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+
+static int zc_identity_header_name(const char *name)
+{
+    static const char prefix[] = "zcyca";
+    for (size_t i = 0; i < sizeof prefix - 1; i++)
+        if (apr_tolower(name[i]) != prefix[i])
+            return 0;
+    return name[5] == '-' || name[5] == '_' || name[5] == '\0';
+}
+
+static int zc_identity_collect(void *rec, const char *key, const char *value)
+{
+    if (zc_identity_header_name(key))
+        APR_ARRAY_PUSH((apr_array_header_t *)rec, const char *) = key;
+    return 1;
+}
+
+int zc_identity_scrub(request_rec *r)
+{
+    apr_array_header_t *names = apr_array_make(r->pool, 2, sizeof(const char *));
+    apr_table_do(zc_identity_collect, names, r->headers_in, NULL);
+    for (int i = 0; i < names->nelts; i++) {
+        const char *n = APR_ARRAY_IDX(names, i, const char *);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0501) "removed incoming identity header %s",
+                      ap_escape_logitem(r->pool, n));
+        apr_table_unset(r->headers_in, n);
+    }
+    return DECLINED;
+}
+
+int zc_identity_authn(request_rec *r)
+{
+    const char *type = ap_auth_type(r);
+    if (!type || strcasecmp(type, "zcyca") != 0)
+        return DECLINED;
+    zc_session_t *s;
+    zc_err_t e = zc_session_load(r, &s);
+    if (e == ZC_OK) {
+        r->user = apr_pstrdup(r->pool, s->login);
+        r->ap_auth_type = "zcyca";
+        return OK;
+    }
+    if (e != ZC_E_LOGIN_REQUIRED) {
+        zc_respond_error(r, e);
+        return DONE;
+    }
+    const char *login_url = zc_dir_cfg(r)->login_url;
+    if (login_url && zc_wants_html(r)) {
+        /* Browsers go to the login page; it can send them back afterwards. */
+        const char *back = ap_escape_uri(r->pool, r->unparsed_uri);
+        const char *url = apr_pstrcat(r->pool, login_url, strchr(login_url, '?') ? "&" : "?", "return=", back, NULL);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZCLOGNO(0502) "no session: redirecting to the login page");
+        zc_respond_redirect(r, HTTP_MOVED_TEMPORARILY, url);
+        return DONE;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZCLOGNO(0503) "no session for %s", r->uri);
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "zcyca");
+    zc_respond_error(r, ZC_E_LOGIN_REQUIRED);
+    return DONE;
+}
+
+int zc_identity_export(request_rec *r)
+{
+    zc_req_t *rq = ap_get_module_config((r->main ? r->main : r)->request_config, &zcyca_module);
+    if (!rq || !rq->session || !r->user || !r->ap_auth_type || strcmp(r->ap_auth_type, "zcyca") != 0)
+        return DECLINED;
+    const zc_session_t *s = rq->session;
+    apr_table_t *env = r->subprocess_env;
+    apr_table_setn(env, "ZCYCA_ACCOUNT", s->login);
+    apr_table_setn(env, "ZCYCA_ACCOUNT_NAME", s->display_name);
+    apr_table_setn(env, "ZCYCA_REGION", s->region ? s->region : "");
+    apr_table_setn(env, "ZCYCA_METHOD", s->method);
+    if (s->provider_id)
+        apr_table_setn(env, "ZCYCA_PROVIDER", s->provider_id);
+    if (s->key_id)
+        apr_table_setn(env, "ZCYCA_KEY_ID", s->key_id);
+    if (s->cert_not_after)
+        apr_table_setn(env, "ZCYCA_CERT_NOT_AFTER", zc_rfc3339(r->pool, s->cert_not_after));
+    apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
+    apr_table_setn(env, "ZCYCA_SESSION_EXPIRES", zc_rfc3339(r->pool, exp));
+    return DECLINED;
+}

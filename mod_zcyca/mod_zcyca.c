@@ -1,0 +1,72 @@
+/* mod_zcyca: CA certificate ("CA lock") login for httpd.
+ * register_hooks is the table of contents; routes are data. */
+#include "mod_zcyca.h"
+#include "db.h"
+#include "handlers.h"
+#include "identity.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "mod_auth.h"
+
+typedef struct {
+    const char *name;       /* SetHandler value */
+    apr_int64_t methods;    /* allowed methods (AP_METHOD_BIT << M_*) */
+    int (*handler)(request_rec *r);
+} zc_route_t;
+
+#define ZC_M(m) (AP_METHOD_BIT << (m))
+
+static const zc_route_t zc_routes[] = {
+    {"zcyca-providers", ZC_M(M_GET), zc_h_providers},
+    {"zcyca-login", ZC_M(M_POST), zc_h_login},
+    {"zcyca-logout", ZC_M(M_POST), zc_h_logout},
+    {"zcyca-session", ZC_M(M_GET), zc_h_session},
+};
+
+static int zc_hook_handler(request_rec *r)
+{
+    if (!r->handler || strncmp(r->handler, "zcyca-", 6) != 0)
+        return DECLINED;
+    for (size_t i = 0; i < sizeof zc_routes / sizeof zc_routes[0]; i++) {
+        if (strcmp(r->handler, zc_routes[i].name) != 0)
+            continue;
+        r->allowed = zc_routes[i].methods;
+        if (!(zc_routes[i].methods & ZC_M(r->method_number)))
+            return HTTP_METHOD_NOT_ALLOWED; /* httpd adds Allow from r->allowed */
+        return zc_routes[i].handler(r);
+    }
+    return DECLINED;
+}
+
+static int zc_hook_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    return zc_config_check(pconf, ptemp, s);
+}
+
+static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    zc_db_child_init(pchild, s);
+}
+
+static void zc_register_hooks(apr_pool_t *p)
+{
+    /* startup */
+    ap_hook_check_config(zc_hook_check_config, NULL, NULL, APR_HOOK_MIDDLE);  /* config_check.c */
+    ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c: pool, schema */
+    /* per request */
+    ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */
+    ap_hook_check_authn(zc_identity_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_fixups(zc_identity_export, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(zc_hook_handler, NULL, NULL, APR_HOOK_MIDDLE);            /* zc_routes above */
+}
+
+module AP_MODULE_DECLARE_DATA zcyca_module = {
+    STANDARD20_MODULE_STUFF,
+    zc_create_dir_cfg,
+    zc_merge_dir_cfg,
+    zc_create_srv_cfg,
+    zc_merge_srv_cfg,
+    zc_cmds,
+    zc_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

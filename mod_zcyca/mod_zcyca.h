@@ -1,0 +1,111 @@
+/* httpd-side shared types of mod_zcyca: configuration, per-child and
+ * per-request state.  Pure code (errors, parse, cert, trust, verify,
+ * json_req, crypto_util) does not include this file. */
+#ifndef MOD_ZCYCA_H
+#define MOD_ZCYCA_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "apr_reslist.h"
+#include "apr_thread_mutex.h"
+
+#include "errors.h"
+#include "parse.h"
+#include "verify.h"
+
+APLOG_USE_MODULE(zcyca);
+extern module AP_MODULE_DECLARE_DATA zcyca_module;
+
+/* One id per log call site; see docs/log-ids.md. */
+#define ZCLOGNO(n) "ZCYCA" #n ": "
+
+/* The schema this build expects (sql/NNN_*.sql, zcyca.schema_version). */
+#define ZC_SCHEMA_VERSION 1
+
+typedef struct zc_child_t zc_child_t;
+
+/* Process-wide resources: set by GLOBAL_ONLY directives in the main server
+ * and shared by every virtual host (merge copies the pointer). */
+typedef struct {
+    const char *db_conninfo;
+    int pool_min, pool_keep, pool_max;
+    long pool_ttl;              /* seconds an idle connection is kept */
+    long db_timeout;            /* seconds: connect, statement, pool wait */
+    apr_array_header_t *providers;  /* zc_provider_t *, in config order */
+    zc_child_t *child;          /* per-child state, set in child_init */
+} zc_global_t;
+
+/* Server (virtual host) settings.  Each field has a _set bit so a virtual
+ * host can set a value back to the default explicitly. */
+#define ZC_SRV_FIELDS(X)                                                  \
+    X(apr_array_header_t *, origins, NULL) /* normalised origins */       \
+    X(long, session_idle, 1800)                                           \
+    X(long, session_max, 28800)                                           \
+    X(const char *, cookie_name, "zcyca_session")                         \
+    X(const char *, cookie_attrs, "Path=/; SameSite=Lax")                 \
+    X(const char *, prelogin_cookie, "zcyca_pre")                         \
+    X(long, max_body, 65536)                                              \
+    X(long, challenge_ttl, 120)
+
+#define ZC_DIR_FIELDS(X)                                                  \
+    X(const char *, login_url, NULL)                                      \
+    X(const char *, after_login, "/")
+
+#define ZC_DECL_FIELD(t, n, d) t n; unsigned n##_set : 1;
+
+typedef struct {
+    zc_global_t *g;
+    ZC_SRV_FIELDS(ZC_DECL_FIELD)
+} zc_srv_cfg_t;
+
+typedef struct {
+    ZC_DIR_FIELDS(ZC_DECL_FIELD)
+} zc_dir_cfg_t;
+
+static inline zc_srv_cfg_t *zc_srv_cfg(const server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &zcyca_module);
+}
+
+static inline zc_dir_cfg_t *zc_dir_cfg(const request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &zcyca_module);
+}
+
+/* A loaded session (session.c). */
+typedef struct {
+    const char *token_hash_hex;  /* for logs: 8 hex chars only */
+    long long account_id;
+    const char *login, *display_name, *region;
+    const char *method;          /* "ca" | "password" */
+    const char *provider_id, *key_id;
+    long long binding_id;        /* 0 when none */
+    apr_time_t cert_not_after;   /* 0 when none */
+    apr_time_t created_at, last_seen_at, expires_at, idle_expires_at;
+} zc_session_t;
+
+/* Per-request state in r->request_config (never in r->notes). */
+typedef struct zc_conn_t zc_conn_t;
+typedef struct {
+    zc_conn_t *conn;             /* database connection held by this request */
+    zc_session_t *session;       /* set by AuthType zcyca or a handler */
+    int session_looked_up;
+} zc_req_t;
+
+zc_req_t *zc_req(request_rec *r);
+
+/* config.c */
+void *zc_create_srv_cfg(apr_pool_t *p, server_rec *s);
+void *zc_merge_srv_cfg(apr_pool_t *p, void *base, void *add);
+void *zc_create_dir_cfg(apr_pool_t *p, char *dir);
+void *zc_merge_dir_cfg(apr_pool_t *p, void *base, void *add);
+const zc_provider_t *zc_provider_find(const zc_global_t *g, const char *id);
+
+/* config_cmds.c */
+extern const command_rec zc_cmds[];
+
+/* config_check.c: post_config validation and trust loading */
+int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s);
+
+#endif

@@ -1,0 +1,58 @@
+/* Proofs.  For TLS, mod_ssl has already checked the CertificateVerify
+ * signature, so possession of the key is proven by the handshake; the
+ * certificate itself is re-verified against the chosen provider by
+ * verify.c, with the provider's own anchors rather than mod_ssl's list. */
+#include "proof.h"
+#include "cert.h"
+#include "http_ssl.h"
+#include "apr_strings.h"
+
+#define ZC_MAX_CHAIN 8
+
+static const char *zc_ssl_var(request_rec *r, const char *name)
+{
+    const char *v = ap_ssl_var_lookup(r->pool, r->server, r->connection, r, name);
+    return v && *v ? v : NULL;
+}
+
+zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail)
+{
+    memset(out, 0, sizeof *out);
+    if (!ap_ssl_conn_is_ssl(r->connection)) {
+        *detail = "the request did not come over TLS";
+        return ZC_E_NO_CERTIFICATE;
+    }
+    out->ssl_verify = zc_ssl_var(r, "SSL_CLIENT_VERIFY");
+    const char *pem = zc_ssl_var(r, "SSL_CLIENT_CERT");
+    if (!pem || !out->ssl_verify || strcmp(out->ssl_verify, "NONE") == 0) {
+        *detail = apr_psprintf(r->pool, "no client certificate (SSL_CLIENT_VERIFY=%s); is SSLVerifyClient set on "
+                               "this virtual host?", out->ssl_verify ? out->ssl_verify : "unset");
+        return ZC_E_NO_CERTIFICATE;
+    }
+    zc_err_t e;
+    out->leaf = zc_cert_parse(r->pool, pem, strlen(pem), &e);
+    if (!out->leaf) {
+        *detail = "mod_ssl's client certificate did not parse";
+        return ZC_E_CERT_MALFORMED;
+    }
+    out->chain = zc_cert_stack(r->pool);
+    for (int i = 0; i < ZC_MAX_CHAIN; i++) {
+        const char *c = zc_ssl_var(r, apr_psprintf(r->pool, "SSL_CLIENT_CERT_CHAIN_%d", i));
+        if (!c)
+            break;
+        X509 *x = zc_cert_parse(r->pool, c, strlen(c), &e);
+        if (x)
+            zc_cert_stack_push(out->chain, x);
+    }
+    return ZC_OK;
+}
+
+zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
+{
+    if (strcmp(p->ssl_verify, "SUCCESS") == 0 || strcmp(p->ssl_verify, "GENEROUS") == 0)
+        return ZC_OK;
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  ZCLOGNO(0601) "mod_ssl refused the client certificate (%s) although the provider's anchors "
+                  "accept it; check SSLCACertificateFile against ZcyCAProviderTrust", p->ssl_verify);
+    return ZC_E_CERT_UNTRUSTED;
+}

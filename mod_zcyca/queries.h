@@ -1,0 +1,52 @@
+/* Typed wrappers over sql.def: handlers never see a PGresult (queries.c). */
+#ifndef ZC_QUERIES_H
+#define ZC_QUERIES_H
+
+#include "mod_zcyca.h"
+
+typedef struct {
+    long long binding_id, account_id;
+    const char *login, *display_name, *region, *status;
+    int region_enabled, provider_accepted;
+    const char *cert_sha256;
+} zc_login_row_t;
+
+/* *row = NULL when no binding has (provider, key id). */
+zc_err_t zc_q_binding_for_login(request_rec *r, const char *provider_id, const char *key_id,
+                                zc_login_row_t **row);
+zc_err_t zc_q_binding_refresh_cert(request_rec *r, long long binding_id, const zc_cert_info_t *ci);
+
+typedef struct {
+    const unsigned char *token_hash;  /* ZC_SHA256_LEN bytes */
+    long long account_id;
+    const char *method;
+    long long binding_id;             /* 0: none */
+    const char *provider_id, *key_id; /* may be NULL */
+    apr_time_t cert_not_after;        /* 0: none */
+    long max_seconds;
+} zc_session_new_t;
+
+zc_err_t zc_q_session_insert(request_rec *r, const zc_session_new_t *n, apr_time_t *created, apr_time_t *expires);
+/* ZC_E_LOGIN_REQUIRED when no live session has this hash. *now_db is the
+ * database clock, which decides expiry. */
+zc_err_t zc_q_session_get(request_rec *r, const unsigned char *token_hash, long idle, zc_session_t *s,
+                          apr_time_t *now_db);
+zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash);
+/* *account_id = 0 when nothing was deleted. */
+zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, long long *account_id);
+zc_err_t zc_q_session_purge_account(request_rec *r, long long account_id, long idle);
+
+/* Provider ids a CA-enabled region accepts (empty for a disabled one). */
+zc_err_t zc_q_region_providers(request_rec *r, const char *region, apr_array_header_t **ids);
+
+typedef struct {
+    const char *event;     /* login, logout, ... */
+    int success;
+    zc_err_t code;         /* ZC_OK on success */
+    long long actor_id, account_id;  /* 0: unknown */
+    const char *provider_id, *key_id, *cert_serial, *detail;
+} zc_audit_t;
+
+zc_err_t zc_q_audit_insert(request_rec *r, const zc_audit_t *a);
+
+#endif

@@ -1,0 +1,119 @@
+/* Responses: every answer of the module is complete (status, type, body)
+ * and never cached.  Errors carry the DESIGN section 7 code as JSON for API
+ * clients and as a page with the 可能失败原因 for browsers. */
+#include "respond.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+
+int zc_wants_html(request_rec *r)
+{
+    if (apr_table_get(r->headers_in, "X-Requested-With"))
+        return 0;
+    const char *accept = apr_table_get(r->headers_in, "Accept");
+    if (!accept)
+        return 0;
+    const char *html = ap_strcasestr(accept, "text/html");
+    const char *xhtml = ap_strcasestr(accept, "application/xhtml+xml");
+    const char *json = ap_strcasestr(accept, "json");
+    if (!html || (xhtml && xhtml < html))
+        html = xhtml;
+    return html && (!json || html < json);
+}
+
+const char *zc_media_type(request_rec *r)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    if (!ct)
+        return "";
+    const char *semi = strchr(ct, ';');
+    char *mt = apr_pstrmemdup(r->pool, ct, semi ? (apr_size_t)(semi - ct) : strlen(ct));
+    apr_collapse_spaces(mt, mt);
+    ap_str_tolower(mt);
+    return mt;
+}
+
+zc_err_t zc_read_body(request_rec *r, const char **buf, apr_size_t *len)
+{
+    apr_off_t limit = zc_srv_cfg(r->server)->max_body;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t declared;
+    if (cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > limit)
+        return ZC_E_PAYLOAD_TOO_LARGE;
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK)
+        return ZC_E_BAD_REQUEST;
+    char *data = apr_palloc(r->pool, (apr_size_t)limit + 1);
+    apr_size_t got = 0;
+    if (ap_should_client_block(r)) {
+        long n;
+        while ((n = ap_get_client_block(r, data + got, (apr_size_t)limit + 1 - got)) > 0) {
+            got += (apr_size_t)n;
+            if (got > (apr_size_t)limit)
+                return ZC_E_PAYLOAD_TOO_LARGE;
+        }
+        if (n < 0)
+            return ZC_E_BAD_REQUEST;
+    }
+    data[got] = '\0';
+    *buf = data;
+    *len = got;
+    return ZC_OK;
+}
+
+static void zc_no_store(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+}
+
+int zc_respond_json(request_rec *r, int status, const char *json)
+{
+    r->status = status;
+    zc_no_store(r);
+    ap_set_content_type(r, "application/json; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)strlen(json));
+    if (!r->header_only)
+        ap_rputs(json, r);
+    return OK;
+}
+
+int zc_respond_error(request_rec *r, zc_err_t e)
+{
+    const zc_err_info_t *info = zc_err_info(e);
+    if (!info)
+        info = zc_err_info(e = ZC_E_SERVICE_UNAVAILABLE);
+    apr_table_setn(r->notes, "zcyca-error", info->code);
+    if (info->status == HTTP_SERVICE_UNAVAILABLE || info->status == HTTP_TOO_MANY_REQUESTS)
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    if (!zc_wants_html(r))
+        return zc_respond_json(r, info->status, zc_err_json(r->pool, e));
+    const char *page = zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url);
+    r->status = info->status;
+    zc_no_store(r);
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)strlen(page));
+    if (!r->header_only)
+        ap_rputs(page, r);
+    return OK;
+}
+
+int zc_respond_redirect(request_rec *r, int status, const char *url)
+{
+    r->status = status;
+    zc_no_store(r);
+    apr_table_setn(r->headers_out, "Location", url);
+    const char *body = apr_pstrcat(r->pool, "<!DOCTYPE html><html><body><a href=\"",
+                                   zc_html_escape(r->pool, url), "\">continue</a></body></html>", NULL);
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    ap_set_content_length(r, (apr_off_t)strlen(body));
+    if (!r->header_only)
+        ap_rputs(body, r);
+    return OK;
+}
+
+int zc_respond_no_content(request_rec *r)
+{
+    r->status = HTTP_NO_CONTENT;
+    zc_no_store(r);
+    return OK;
+}

@@ -1,0 +1,170 @@
+/* Sessions.  The cookie holds 32 random bytes (base64url); the database
+ * holds only their SHA-256.  Idle expiry is judged on the database clock,
+ * and last_seen_at is written only when it moves the idle expiry by a
+ * meaningful step, not on every request. */
+#include "session.h"
+#include "crypto_util.h"
+#include "apr_strings.h"
+#include "apr_lib.h"
+#include <jansson.h>
+#include "json_req.h"
+
+#define ZC_TOKEN_CHARS 43
+
+const char *zc_cookie_get(request_rec *r, const char *name)
+{
+    const char *hdr = apr_table_get(r->headers_in, "Cookie");
+    size_t nlen = strlen(name);
+    while (hdr && *hdr) {
+        while (*hdr == ' ' || *hdr == ';' || *hdr == '\t')
+            hdr++;
+        const char *end = strchr(hdr, ';');
+        size_t len = end ? (size_t)(end - hdr) : strlen(hdr);
+        if (len > nlen && strncmp(hdr, name, nlen) == 0 && hdr[nlen] == '=')
+            return apr_pstrmemdup(r->pool, hdr + nlen + 1, len - nlen - 1);
+        hdr = end;
+    }
+    return NULL;
+}
+
+static int zc_token_shaped(const char *t)
+{
+    if (!t || strlen(t) != ZC_TOKEN_CHARS)
+        return 0;
+    for (; *t; t++)
+        if (!apr_isalnum(*t) && *t != '-' && *t != '_')
+            return 0;
+    return 1;
+}
+
+/* SHA-256 of the request's session token, or NULL without a well-formed one. */
+static const unsigned char *zc_session_token_hash(request_rec *r)
+{
+    const char *tok = zc_cookie_get(r, zc_srv_cfg(r->server)->cookie_name);
+    if (!zc_token_shaped(tok))
+        return NULL;
+    unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
+    zc_sha256(tok, strlen(tok), h);
+    return h;
+}
+
+static void zc_session_set_cookie(request_rec *r, const char *value, int clear)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
+    const char *c = apr_psprintf(r->pool, "%s=%s; %s; HttpOnly; Secure%s", sc->cookie_name, value, sc->cookie_attrs,
+                                 clear ? "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT" : "");
+    apr_table_addn(r->err_headers_out, "Set-Cookie", c);
+}
+
+static void zc_session_finish(request_rec *r, zc_session_t *s)
+{
+    long idle = zc_srv_cfg(r->server)->session_idle;
+    s->idle_expires_at = s->last_seen_at + apr_time_from_sec(idle);
+}
+
+zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
+{
+    zc_req_t *rq = zc_req(r);
+    if (rq->session_looked_up) {
+        *out = rq->session;
+        return rq->session ? ZC_OK : ZC_E_LOGIN_REQUIRED;
+    }
+    const unsigned char *h = zc_session_token_hash(r);
+    *out = NULL;
+    if (!h) {
+        rq->session_looked_up = 1;
+        return ZC_E_LOGIN_REQUIRED;
+    }
+    long idle = zc_srv_cfg(r->server)->session_idle;
+    zc_session_t *s = apr_pcalloc(r->pool, sizeof *s);
+    apr_time_t now;
+    zc_err_t e = zc_q_session_get(r, h, idle, s, &now);
+    if (e == ZC_E_SERVICE_UNAVAILABLE)
+        return e; /* not cached: the next look-up may succeed */
+    rq->session_looked_up = 1;
+    if (e != ZC_OK)
+        return e;
+    s->token_hash_hex = zc_hex(r->pool, h, 4);
+    /* Touch when the idle expiry would move by more than a minute, or a
+     * quarter of the idle time for short ones. */
+    apr_time_t step = apr_time_from_sec(idle / 4 < 60 ? idle / 4 : 60);
+    if (now - s->last_seen_at >= step) {
+        if (zc_q_session_touch(r, h) == ZC_OK)
+            s->last_seen_at = now;
+    }
+    zc_session_finish(r, s);
+    rq->session = s;
+    *out = s;
+    return ZC_OK;
+}
+
+zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_session_t **out)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
+    const unsigned char *old = zc_session_token_hash(r);
+    long long ignored;
+    if (old && zc_q_session_delete(r, old, &ignored) != ZC_OK)
+        return ZC_E_SERVICE_UNAVAILABLE;
+    (void)zc_q_session_purge_account(r, n_in->account_id, sc->session_idle);
+
+    const char *tok = zc_token_new(r->pool);
+    if (!tok) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZCLOGNO(0201) "random generator failed");
+        return ZC_E_SERVICE_UNAVAILABLE;
+    }
+    unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
+    zc_sha256(tok, strlen(tok), h);
+    zc_session_new_t n = *n_in;
+    n.token_hash = h;
+    n.max_seconds = sc->session_max;
+    zc_session_t *s = apr_pcalloc(r->pool, sizeof *s);
+    zc_err_t e = zc_q_session_insert(r, &n, &s->created_at, &s->expires_at);
+    if (e != ZC_OK)
+        return e;
+    s->token_hash_hex = zc_hex(r->pool, h, 4);
+    s->account_id = n.account_id;
+    s->method = n.method;
+    s->binding_id = n.binding_id;
+    s->provider_id = n.provider_id;
+    s->key_id = n.key_id;
+    s->cert_not_after = n.cert_not_after;
+    s->last_seen_at = s->created_at;
+    zc_session_finish(r, s);
+    zc_session_set_cookie(r, tok, 0);
+    zc_req_t *rq = zc_req(r);
+    rq->session = s;
+    rq->session_looked_up = 1;
+    *out = s;
+    return ZC_OK;
+}
+
+zc_err_t zc_session_destroy(request_rec *r, long long *account_id)
+{
+    const unsigned char *h = zc_session_token_hash(r);
+    *account_id = 0;
+    zc_session_set_cookie(r, "", 1);
+    zc_req_t *rq = zc_req(r);
+    rq->session = NULL;
+    rq->session_looked_up = 1;
+    return h ? zc_q_session_delete(r, h, account_id) : ZC_OK;
+}
+
+const char *zc_session_json(request_rec *r, const zc_session_t *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "account", json_pack("{s:s, s:s, s:s}", "login", s->login, "name", s->display_name,
+                                                "region", s->region ? s->region : ""));
+    json_object_set_new(o, "method", json_string(s->method));
+    if (s->provider_id)
+        json_object_set_new(o, "provider", json_string(s->provider_id));
+    if (s->key_id)
+        json_object_set_new(o, "key_id", json_string(s->key_id));
+    if (s->cert_not_after)
+        json_object_set_new(o, "cert_not_after", json_string(zc_rfc3339(r->pool, s->cert_not_after)));
+    json_object_set_new(o, "created_at", json_string(zc_rfc3339(r->pool, s->created_at)));
+    apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
+    json_object_set_new(o, "expires_at", json_string(zc_rfc3339(r->pool, s->expires_at)));
+    json_object_set_new(o, "idle_expires_at", json_string(zc_rfc3339(r->pool, exp)));
+    json_object_set_new(o, "warnings", json_array());
+    return zc_json_dump(r->pool, o);
+}

@@ -1,0 +1,27 @@
+/* Sessions: token, cookie, load, create with rotation, destroy (session.c). */
+#ifndef ZC_SESSION_H
+#define ZC_SESSION_H
+
+#include "mod_zcyca.h"
+#include "queries.h"
+
+/* Value of cookie name in the request, or NULL. */
+const char *zc_cookie_get(request_rec *r, const char *name);
+
+/* The session of this request (cached in zc_req).  ZC_E_LOGIN_REQUIRED when
+ * there is no cookie or no live session; SERVICE_UNAVAILABLE when the
+ * database cannot answer. */
+zc_err_t zc_session_load(request_rec *r, zc_session_t **out);
+
+/* Open a new session (a new token every time) and set the cookie.  A
+ * session the request already carried is deleted first (no fixation). */
+zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n, zc_session_t **out);
+
+/* Delete the request's session server side and clear the cookie.
+ * *account_id: whose it was (0 if none was live). */
+zc_err_t zc_session_destroy(request_rec *r, long long *account_id);
+
+/* {"account":{...},"method",...} as in DESIGN section 4 (GET /ca/session). */
+const char *zc_session_json(request_rec *r, const zc_session_t *s);
+
+#endif

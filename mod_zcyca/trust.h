@@ -1,0 +1,43 @@
+/* Per-provider trust anchors (pure). */
+#ifndef ZC_TRUST_H
+#define ZC_TRUST_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+#include <openssl/x509.h>
+#include "errors.h"
+
+typedef struct zc_trust_t zc_trust_t;
+
+/* Load every certificate from a PEM file, or from every regular file in a
+ * directory (*.pem, *.crt, *.cer; PEM or DER).  Every certificate loaded is
+ * a trust anchor: listing an intermediate pins the provider to it, so two
+ * providers under one national root stay apart (X509_V_FLAG_PARTIAL_CHAIN).
+ * A certificate without CA:TRUE basic constraints is refused.  SM2
+ * certificates get the GM/T ID.  Returns NULL with *why (English, names
+ * the file and what is wrong) when nothing usable was loaded.  Objects are
+ * freed by cleanups on p. */
+zc_trust_t *zc_trust_load(apr_pool_t *p, const char *path, const char **why);
+
+/* Number of anchors loaded. */
+int zc_trust_count(const zc_trust_t *t);
+
+/* Verify leaf against t, with untrusted (may be NULL) as extra
+ * intermediates, at time now (apr time; 0 = current time).  SM2 ids are set
+ * on leaf and untrusted certificates before verification.  Maps the
+ * OpenSSL verdict:
+ *   OK                                      → ZC_OK
+ *   certificate (or any chain member) expired → ZC_E_CERT_EXPIRED
+ *   not yet valid                           → ZC_E_CERT_NOT_YET_VALID
+ *   revoked                                 → ZC_E_CERT_REVOKED
+ *   issuer unknown, bad signature, self-signed leaf, chain too long,
+ *   invalid CA, anything else               → ZC_E_CERT_UNTRUSTED
+ * *detail (may be NULL) receives OpenSSL's reason text for the log. */
+zc_err_t zc_trust_verify(apr_pool_t *p, const zc_trust_t *t, X509 *leaf,
+                         STACK_OF(X509) *untrusted, apr_time_t now, const char **detail);
+
+/* True when leaf chains to t at all, ignoring validity times (used to tell
+ * PROVIDER_MISMATCH from CERT_UNTRUSTED). */
+int zc_trust_issues(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted);
+
+#endif

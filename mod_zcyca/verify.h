@@ -1,0 +1,45 @@
+/* The one verification path: provider + certificate → identity (pure).
+ * TLS login, challenge login and binding all come through here. */
+#ifndef ZC_VERIFY_H
+#define ZC_VERIFY_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+#include <openssl/x509.h>
+#include "errors.h"
+#include "parse.h"
+#include "trust.h"
+#include "cert.h"
+
+typedef struct {
+    const char *id;          /* ZcyCAProvider <id> */
+    const char *name;        /* display name */
+    const char *trust_path;  /* ZcyCAProviderTrust */
+    zc_trust_t *trust;       /* loaded in post_config */
+    zc_keyid_mode_t keyid_mode;
+    const char *keyid_oid;   /* for ZC_KEYID_EXT */
+    const char *driver_url;  /* may be NULL */
+    unsigned algorithms;     /* ZC_ALG_* bits */
+    const char *defined_at;  /* "file:line" of the ZcyCAProvider line */
+} zc_provider_t;
+
+typedef struct {
+    const zc_provider_t *provider;
+    const char *key_id;
+    zc_cert_info_t cert;
+} zc_identity_t;
+
+/* Verify leaf (+ untrusted intermediates) for the chosen provider, at time
+ * now (0 = current time):
+ *  1. chain to chosen's anchors (zc_trust_verify); when that fails as
+ *     untrusted but another provider in all[] issues the certificate,
+ *     answer ZC_E_PROVIDER_MISMATCH instead;
+ *  2. key usage (zc_cert_check_usage);
+ *  3. key id under chosen's mode and the certificate info.
+ * *detail gets a log-only explanation. */
+zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
+                               const zc_provider_t *const *all, int n_all,
+                               X509 *leaf, STACK_OF(X509) *untrusted, apr_time_t now,
+                               zc_identity_t *out, const char **detail);
+
+#endif
