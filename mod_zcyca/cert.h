@@ -17,6 +17,19 @@
  * ZC_E_CERT_MALFORMED. */
 X509 *zc_cert_parse(apr_pool_t *p, const char *data, size_t len, zc_err_t *err);
 
+/* Most certificates a client may send as "chain". */
+#define ZC_CERT_MAX_CHAIN 8
+
+/* Zero or more PEM certificates (a client's "chain"), only whitespace
+ * around the blocks, at most ZC_CERT_MAX_CHAIN.  Returns a stack from
+ * zc_cert_stack (possibly empty), or NULL with *err = ZC_E_CERT_MALFORMED. */
+STACK_OF(X509) *zc_cert_parse_chain(apr_pool_t *p, const char *pem, size_t len, zc_err_t *err);
+
+/* Every "CERTIFICATE" PEM block of a trust bundle; text between the blocks
+ * (comments, "subject=" lines) and other PEM block types are skipped.
+ * NULL with *why (English) when a block is broken. */
+STACK_OF(X509) *zc_cert_parse_bundle(apr_pool_t *p, const char *text, size_t len, const char **why);
+
 /* An empty STACK_OF(X509) freed (with its certificates) by a cleanup on p. */
 STACK_OF(X509) *zc_cert_stack(apr_pool_t *p);
 
@@ -36,6 +49,9 @@ typedef struct {
 } zc_cert_info_t;
 
 zc_err_t zc_cert_info(apr_pool_t *p, X509 *x, zc_cert_info_t *out);
+
+/* RFC 2253 text of a name, UTF-8 kept readable ("" when it cannot be printed). */
+const char *zc_cert_name(apr_pool_t *p, const X509_NAME *name);
 
 /* Key usage: a keyUsage extension, when present (critical or not), must
  * allow digitalSignature; else ZC_E_CERT_USAGE.  An extendedKeyUsage, when

@@ -239,6 +239,14 @@ static const char *zc_cmd_prelogin_cookie(cmd_parms *cmd, void *dc, const char *
     return NULL;
 }
 
+static const char *zc_cmd_tls_login(cmd_parms *cmd, void *dc, int on)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    sc->tls_login = on;
+    sc->tls_login_set = 1;
+    return NULL;
+}
+
 /* ---- per directory ----------------------------------------------------- */
 
 static const char *zc_cmd_dir_url(cmd_parms *cmd, void *dc, const char *arg)
@@ -289,6 +297,8 @@ const command_rec zc_cmds[] = {
                   "largest request body in bytes (default 65536)"),
     AP_INIT_TAKE1("ZcyCAChallengeTTL", zc_cmd_challenge_ttl, NULL, RSRC_CONF,
                   "challenge lifetime in seconds, 10..300 (default 120)"),
+    AP_INIT_FLAG("ZcyCATLSLogin", zc_cmd_tls_login, NULL, RSRC_CONF,
+                 "On for the mutual-TLS login host: certificate errors reach the module, which names them"),
     AP_INIT_TAKE1("ZcyCALoginURL", zc_cmd_dir_url, (void *)1, OR_AUTHCFG | RSRC_CONF,
                   "where browsers without a session are sent"),
     AP_INIT_TAKE1("ZcyCAAfterLogin", zc_cmd_dir_url, (void *)2, OR_AUTHCFG | RSRC_CONF,

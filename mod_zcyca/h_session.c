@@ -24,7 +24,7 @@ int zc_h_logout(request_rec *r)
     zc_session_t *s;
     if ((e = zc_session_load(r, &s)) != ZC_OK)
         ZC_RETURN_ERROR(r, e, APLOG_DEBUG, ZCLOGNO(0802) "logout without a live session");
-    long long account_id;
+    apr_int64_t account_id;
     if ((e = zc_session_destroy(r, &account_id)) != ZC_OK)
         ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(0803) "logout: session %s could not be deleted", s->token_hash_hex);
     zc_audit_t a = {.event = "logout", .success = 1, .account_id = s->account_id, .actor_id = s->account_id,

@@ -59,7 +59,7 @@ int zc_identity_authn(request_rec *r)
     const char *login_url = zc_dir_cfg(r)->login_url;
     if (login_url && zc_wants_html(r)) {
         /* Browsers go to the login page; it can send them back afterwards. */
-        const char *back = ap_escape_uri(r->pool, r->unparsed_uri);
+        const char *back = ap_escape_urlencoded(r->pool, r->unparsed_uri);
         const char *url = apr_pstrcat(r->pool, login_url, strchr(login_url, '?') ? "&" : "?", "return=", back, NULL);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, ZCLOGNO(0502) "no session: redirecting to the login page");
         zc_respond_redirect(r, HTTP_MOVED_TEMPORARILY, url);

@@ -9,7 +9,7 @@
 #include "apr_strings.h"
 
 int zc_login_fail(request_rec *r, zc_err_t e, const char *provider_id, const zc_identity_t *id,
-                  long long account_id, const char *detail)
+                  apr_int64_t account_id, const char *detail)
 {
     const zc_err_info_t *info = zc_err_info(e);
     ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
@@ -53,7 +53,7 @@ int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity
     if (strcmp(b->cert_sha256, id->cert.cert_sha256) != 0
         && zc_q_binding_refresh_cert(r, b->binding_id, &id->cert) != ZC_OK)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      ZCLOGNO(0702) "could not record the renewed certificate of binding %lld", b->binding_id);
+                      ZCLOGNO(0702) "could not record the renewed certificate of binding %" APR_INT64_T_FMT, b->binding_id);
 
     zc_session_new_t n = {.account_id = b->account_id, .method = "ca", .binding_id = b->binding_id,
                           .provider_id = pid, .key_id = id->key_id, .cert_not_after = id->cert.not_after};

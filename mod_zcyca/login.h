@@ -17,6 +17,6 @@ int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity
 
 /* Log, audit and answer a failed login. */
 int zc_login_fail(request_rec *r, zc_err_t e, const char *provider_id, const zc_identity_t *id,
-                  long long account_id, const char *detail);
+                  apr_int64_t account_id, const char *detail);
 
 #endif

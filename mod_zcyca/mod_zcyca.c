@@ -4,6 +4,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "identity.h"
+#include "tls.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
@@ -31,6 +32,7 @@ static int zc_hook_handler(request_rec *r)
         if (strcmp(r->handler, zc_routes[i].name) != 0)
             continue;
         r->allowed = zc_routes[i].methods;
+        r->allowed_methods->method_mask = zc_routes[i].methods; /* what the Allow header lists */
         if (!(zc_routes[i].methods & ZC_M(r->method_number)))
             return HTTP_METHOD_NOT_ALLOWED; /* httpd adds Allow from r->allowed */
         return zc_routes[i].handler(r);
@@ -53,6 +55,7 @@ static void zc_register_hooks(apr_pool_t *p)
     /* startup */
     ap_hook_check_config(zc_hook_check_config, NULL, NULL, APR_HOOK_MIDDLE);  /* config_check.c */
     ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c: pool, schema */
+    zc_tls_register(p);                                       /* tls.c: mod_ssl init_server */
     /* per request */
     ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */
     ap_hook_check_authn(zc_identity_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);

@@ -34,6 +34,7 @@ typedef struct {
     long db_timeout;            /* seconds: connect, statement, pool wait */
     apr_array_header_t *providers;  /* zc_provider_t *, in config order */
     zc_child_t *child;          /* per-child state, set in child_init */
+    int (*ssl_verify_cb)(int, X509_STORE_CTX *); /* mod_ssl's, wrapped by tls.c */
 } zc_global_t;
 
 /* Server (virtual host) settings.  Each field has a _set bit so a virtual
@@ -46,7 +47,8 @@ typedef struct {
     X(const char *, cookie_attrs, "Path=/; SameSite=Lax")                 \
     X(const char *, prelogin_cookie, "zcyca_pre")                         \
     X(long, max_body, 65536)                                              \
-    X(long, challenge_ttl, 120)
+    X(long, challenge_ttl, 120)                                           \
+    X(int, tls_login, 0)
 
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \
@@ -76,11 +78,11 @@ static inline zc_dir_cfg_t *zc_dir_cfg(const request_rec *r)
 /* A loaded session (session.c). */
 typedef struct {
     const char *token_hash_hex;  /* for logs: 8 hex chars only */
-    long long account_id;
+    apr_int64_t account_id;
     const char *login, *display_name, *region;
     const char *method;          /* "ca" | "password" */
     const char *provider_id, *key_id;
-    long long binding_id;        /* 0 when none */
+    apr_int64_t binding_id;        /* 0 when none */
     apr_time_t cert_not_after;   /* 0 when none */
     apr_time_t created_at, last_seen_at, expires_at, idle_expires_at;
 } zc_session_t;

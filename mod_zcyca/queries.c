@@ -4,9 +4,9 @@
 #include "crypto_util.h"
 #include "apr_strings.h"
 
-static const char *zc_ll(request_rec *r, long long v)
+static const char *zc_ll(request_rec *r, apr_int64_t v)
 {
-    return v ? apr_psprintf(r->pool, "%lld", v) : NULL;
+    return v ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, v) : NULL;
 }
 
 static const char *zc_us(request_rec *r, apr_time_t t)
@@ -49,7 +49,7 @@ zc_err_t zc_q_binding_for_login(request_rec *r, const char *provider_id, const c
     return ZC_OK;
 }
 
-zc_err_t zc_q_binding_refresh_cert(request_rec *r, long long binding_id, const zc_cert_info_t *ci)
+zc_err_t zc_q_binding_refresh_cert(request_rec *r, apr_int64_t binding_id, const zc_cert_info_t *ci)
 {
     const char *v[] = {zc_ll(r, binding_id), ci->cert_sha256, ci->serial, ci->issuer, ci->subject,
                        zc_us(r, ci->not_before), zc_us(r, ci->not_after)};
@@ -133,7 +133,7 @@ zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash)
     return zc_db_exec(r, ZC_Q_SESSION_TOUCH, v, len, fmt, &res);
 }
 
-zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, long long *account_id)
+zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id)
 {
     const char *v[] = {(const char *)token_hash};
     const int len[] = {ZC_SHA256_LEN};
@@ -146,7 +146,7 @@ zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, lo
     return e;
 }
 
-zc_err_t zc_q_session_purge_account(request_rec *r, long long account_id, long idle)
+zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle)
 {
     const char *v[] = {zc_ll(r, account_id), apr_psprintf(r->pool, "%ld", idle)};
     PGresult *res;

@@ -5,7 +5,7 @@
 #include "mod_zcyca.h"
 
 typedef struct {
-    long long binding_id, account_id;
+    apr_int64_t binding_id, account_id;
     const char *login, *display_name, *region, *status;
     int region_enabled, provider_accepted;
     const char *cert_sha256;
@@ -14,13 +14,13 @@ typedef struct {
 /* *row = NULL when no binding has (provider, key id). */
 zc_err_t zc_q_binding_for_login(request_rec *r, const char *provider_id, const char *key_id,
                                 zc_login_row_t **row);
-zc_err_t zc_q_binding_refresh_cert(request_rec *r, long long binding_id, const zc_cert_info_t *ci);
+zc_err_t zc_q_binding_refresh_cert(request_rec *r, apr_int64_t binding_id, const zc_cert_info_t *ci);
 
 typedef struct {
     const unsigned char *token_hash;  /* ZC_SHA256_LEN bytes */
-    long long account_id;
+    apr_int64_t account_id;
     const char *method;
-    long long binding_id;             /* 0: none */
+    apr_int64_t binding_id;             /* 0: none */
     const char *provider_id, *key_id; /* may be NULL */
     apr_time_t cert_not_after;        /* 0: none */
     long max_seconds;
@@ -33,8 +33,8 @@ zc_err_t zc_q_session_get(request_rec *r, const unsigned char *token_hash, long 
                           apr_time_t *now_db);
 zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash);
 /* *account_id = 0 when nothing was deleted. */
-zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, long long *account_id);
-zc_err_t zc_q_session_purge_account(request_rec *r, long long account_id, long idle);
+zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id);
+zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle);
 
 /* Provider ids a CA-enabled region accepts (empty for a disabled one). */
 zc_err_t zc_q_region_providers(request_rec *r, const char *region, apr_array_header_t **ids);
@@ -43,7 +43,7 @@ typedef struct {
     const char *event;     /* login, logout, ... */
     int success;
     zc_err_t code;         /* ZC_OK on success */
-    long long actor_id, account_id;  /* 0: unknown */
+    apr_int64_t actor_id, account_id;  /* 0: unknown */
     const char *provider_id, *key_id, *cert_serial, *detail;
 } zc_audit_t;
 

@@ -102,7 +102,7 @@ zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_sess
 {
     zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
     const unsigned char *old = zc_session_token_hash(r);
-    long long ignored;
+    apr_int64_t ignored;
     if (old && zc_q_session_delete(r, old, &ignored) != ZC_OK)
         return ZC_E_SERVICE_UNAVAILABLE;
     (void)zc_q_session_purge_account(r, n_in->account_id, sc->session_idle);
@@ -138,7 +138,7 @@ zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_sess
     return ZC_OK;
 }
 
-zc_err_t zc_session_destroy(request_rec *r, long long *account_id)
+zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id)
 {
     const unsigned char *h = zc_session_token_hash(r);
     *account_id = 0;

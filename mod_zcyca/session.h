@@ -19,7 +19,7 @@ zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n, zc_session
 
 /* Delete the request's session server side and clear the cookie.
  * *account_id: whose it was (0 if none was live). */
-zc_err_t zc_session_destroy(request_rec *r, long long *account_id);
+zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id);
 
 /* {"account":{...},"method",...} as in DESIGN section 4 (GET /ca/session). */
 const char *zc_session_json(request_rec *r, const zc_session_t *s);

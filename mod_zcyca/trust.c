@@ -1,0 +1,288 @@
+/* Per-provider trust anchors (pure: no httpd headers).
+ *
+ * A zc_trust_t is built once (at configuration time) and is read-only
+ * afterwards: verification only creates a per-call X509_STORE_CTX, which
+ * OpenSSL allows on one X509_STORE from many threads at once. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_file_info.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+#include <apr_tables.h>
+#include <openssl/x509v3.h>
+
+#include "cert.h"
+#include "trust.h"
+
+#define ZC_TRUST_FILE_MAX (8 * 1024 * 1024)
+#define ZC_TRUST_MAX_DEPTH 8
+
+struct zc_trust_t {
+    X509_STORE *store;
+    STACK_OF(X509) *anchors;
+};
+
+static apr_status_t zc_store_free(void *s)
+{
+    X509_STORE_free(s);
+    return APR_SUCCESS;
+}
+
+static apr_status_t zc_store_ctx_free(void *c)
+{
+    X509_STORE_CTX_free(c);
+    return APR_SUCCESS;
+}
+
+static const char *zc_apr_error(apr_pool_t *p, apr_status_t rv)
+{
+    char buf[256];
+    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof buf));
+}
+
+static const char *zc_trust_read(apr_pool_t *p, const char *file, char **buf, apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    if ((rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT, p)) != APR_SUCCESS)
+        return apr_psprintf(p, "%s: cannot open: %s", file, zc_apr_error(p, rv));
+    if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS) {
+        apr_file_close(f);
+        return apr_psprintf(p, "%s: cannot stat: %s", file, zc_apr_error(p, rv));
+    }
+    if (fi.size <= 0 || fi.size > ZC_TRUST_FILE_MAX) {
+        apr_file_close(f);
+        return apr_psprintf(p, "%s: empty or larger than %d bytes", file, ZC_TRUST_FILE_MAX);
+    }
+    *len = (apr_size_t)fi.size;
+    *buf = apr_palloc(p, *len + 1);
+    rv = apr_file_read_full(f, *buf, *len, len);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(p, "%s: cannot read: %s", file, zc_apr_error(p, rv));
+    (*buf)[*len] = '\0';
+    return NULL;
+}
+
+/* Add every certificate of one file (PEM bundle or a single DER). */
+static const char *zc_trust_add_file(apr_pool_t *tmp, zc_trust_t *t, const char *file)
+{
+    STACK_OF(X509) *certs;
+    const char *why;
+    char *buf = NULL;
+    apr_size_t len = 0;
+    zc_err_t err;
+
+    if ((why = zc_trust_read(tmp, file, &buf, &len)))
+        return why;
+    if (memmem(buf, len, "-----BEGIN", 10)) {
+        if ((certs = zc_cert_parse_bundle(tmp, buf, len, &why)) == NULL)
+            return apr_psprintf(tmp, "%s: %s", file, why);
+    }
+    else {
+        X509 *x = (unsigned char)buf[0] == 0x30 ? zc_cert_parse(tmp, buf, len, &err) : NULL;
+        if (x == NULL)
+            return apr_psprintf(tmp, "%s: neither PEM nor a DER certificate", file);
+        certs = zc_cert_stack(tmp);
+        zc_cert_stack_push(certs, x);
+    }
+    if (sk_X509_num(certs) == 0)
+        return apr_psprintf(tmp, "%s: no CERTIFICATE in the file", file);
+    for (int i = 0; i < sk_X509_num(certs); i++) {
+        X509 *x = sk_X509_value(certs, i);
+        uint32_t flags = X509_get_extension_flags(x);   /* also caches them before sharing */
+        int dup = 0;
+
+        if (flags & EXFLAG_INVALID)
+            return apr_psprintf(tmp, "%s: certificate %d (%s) has invalid extensions", file, i + 1,
+                                zc_cert_name(tmp, X509_get_subject_name(x)));
+        if (!(flags & EXFLAG_CA))
+            return apr_psprintf(tmp, "%s: certificate %d (%s) is not a CA certificate (no "
+                                "basicConstraints CA:TRUE); list only the provider's root and "
+                                "intermediate certificates, never a user certificate",
+                                file, i + 1, zc_cert_name(tmp, X509_get_subject_name(x)));
+        for (int k = 0; k < sk_X509_num(t->anchors) && !dup; k++)
+            dup = X509_cmp(sk_X509_value(t->anchors, k), x) == 0;
+        if (dup)
+            continue;
+        zc_cert_set_sm2_id(x);
+        if (!X509_STORE_add_cert(t->store, x))
+            return apr_psprintf(tmp, "%s: certificate %d could not be added", file, i + 1);
+        zc_cert_stack_push(t->anchors, x);
+    }
+    return NULL;
+}
+
+static int zc_trust_wanted(const char *name)
+{
+    static const char *const exts[] = { ".pem", ".crt", ".cer" };
+    size_t n = strlen(name);
+
+    if (name[0] == '.')
+        return 0;
+    for (size_t i = 0; i < 3; i++)
+        if (n > 4 && strcasecmp(name + n - 4, exts[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int zc_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *zc_trust_add_dir(apr_pool_t *tmp, zc_trust_t *t, const char *dir)
+{
+    apr_array_header_t *names = apr_array_make(tmp, 8, sizeof(const char *));
+    apr_dir_t *d;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    const char *why;
+
+    if ((rv = apr_dir_open(&d, dir, tmp)) != APR_SUCCESS)
+        return apr_psprintf(tmp, "%s: cannot open directory: %s", dir, zc_apr_error(tmp, rv));
+    while ((rv = apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)) == APR_SUCCESS || rv == APR_INCOMPLETE) {
+        if (fi.name && fi.filetype == APR_REG && zc_trust_wanted(fi.name))
+            APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(tmp, dir, "/", fi.name, NULL);
+    }
+    apr_dir_close(d);
+    if (names->nelts == 0)
+        return apr_psprintf(tmp, "%s: no *.pem, *.crt or *.cer files in the directory", dir);
+    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), zc_str_cmp);
+    for (int i = 0; i < names->nelts; i++)
+        if ((why = zc_trust_add_file(tmp, t, APR_ARRAY_IDX(names, i, const char *))))
+            return why;
+    return NULL;
+}
+
+zc_trust_t *zc_trust_load(apr_pool_t *p, const char *path, const char **why)
+{
+    zc_trust_t *t = apr_pcalloc(p, sizeof *t);
+    apr_pool_t *tmp;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    const char *w = NULL;
+
+    *why = NULL;
+    if (path == NULL || *path == '\0') {
+        *why = "no trust file given";
+        return NULL;
+    }
+    if ((t->store = X509_STORE_new()) == NULL || (t->anchors = zc_cert_stack(p)) == NULL) {
+        X509_STORE_free(t->store);
+        *why = "out of memory";
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, t->store, zc_store_free, apr_pool_cleanup_null);
+    X509_STORE_set_flags(t->store, X509_V_FLAG_PARTIAL_CHAIN);
+    X509_STORE_set_depth(t->store, ZC_TRUST_MAX_DEPTH);
+    /* File contents and parsed copies live in tmp; the store and the
+     * anchor stack hold their own references. */
+    if (apr_pool_create(&tmp, p) != APR_SUCCESS) {
+        *why = "out of memory";
+        return NULL;
+    }
+    if ((rv = apr_stat(&fi, path, APR_FINFO_TYPE, tmp)) != APR_SUCCESS)
+        w = apr_psprintf(tmp, "%s: %s", path, zc_apr_error(tmp, rv));
+    else if (fi.filetype == APR_DIR)
+        w = zc_trust_add_dir(tmp, t, path);
+    else if (fi.filetype == APR_REG)
+        w = zc_trust_add_file(tmp, t, path);
+    else
+        w = apr_psprintf(tmp, "%s: not a regular file or directory", path);
+    if (w == NULL && sk_X509_num(t->anchors) == 0)
+        w = apr_psprintf(tmp, "%s: no certificates loaded", path);
+    if (w)
+        *why = apr_pstrdup(p, w);
+    apr_pool_destroy(tmp);
+    return w ? NULL : t;
+}
+
+int zc_trust_count(const zc_trust_t *t)
+{
+    return t ? sk_X509_num(t->anchors) : 0;
+}
+
+/* One X509_verify_cert run.  Returns 1 when the chain verified and has
+ * at least an issuer above leaf; else 0 with *verr the OpenSSL error. */
+static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,
+                        apr_time_t now, unsigned long flags, int *verr, const char **detail)
+{
+    X509_STORE_CTX *ctx;
+    X509_VERIFY_PARAM *vp;
+    int ok;
+
+    *verr = X509_V_ERR_UNSPECIFIED;
+    if (detail)
+        *detail = NULL;
+    if (t == NULL || leaf == NULL || (ctx = X509_STORE_CTX_new()) == NULL) {
+        if (detail)
+            *detail = "no trust anchors or no certificate";
+        return 0;
+    }
+    apr_pool_cleanup_register(p, ctx, zc_store_ctx_free, apr_pool_cleanup_null);
+    if (X509_get_extension_flags(leaf) & EXFLAG_CA) {
+        if (detail)
+            *detail = "a CA certificate (basicConstraints CA:TRUE) cannot be used to log in";
+        return 0;
+    }
+    zc_cert_set_sm2_id(leaf);
+    for (int i = 0; untrusted && i < sk_X509_num(untrusted); i++)
+        zc_cert_set_sm2_id(sk_X509_value(untrusted, i));
+    if (!X509_STORE_CTX_init(ctx, t->store, leaf, untrusted)) {
+        if (detail)
+            *detail = "X509_STORE_CTX_init failed";
+        return 0;
+    }
+    vp = X509_STORE_CTX_get0_param(ctx);
+    X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN | flags);
+    X509_VERIFY_PARAM_set_depth(vp, ZC_TRUST_MAX_DEPTH);
+    if (now != 0)
+        X509_VERIFY_PARAM_set_time(vp, (time_t)apr_time_sec(now));
+    ok = X509_verify_cert(ctx) == 1;
+    if (ok && sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) < 2) {
+        /* The "leaf" is itself an anchor: a CA certificate is no login. */
+        if (detail)
+            *detail = "the certificate is itself one of the provider's CA certificates";
+        return 0;
+    }
+    if (!ok) {
+        X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
+        *verr = X509_STORE_CTX_get_error(ctx);
+        if (detail)
+            *detail = apr_psprintf(p, "%s (depth %d%s%s)", X509_verify_cert_error_string(*verr),
+                                   X509_STORE_CTX_get_error_depth(ctx), bad ? ": " : "",
+                                   bad ? zc_cert_name(p, X509_get_subject_name(bad)) : "");
+    }
+    return ok;
+}
+
+zc_err_t zc_trust_verify(apr_pool_t *p, const zc_trust_t *t, X509 *leaf,
+                         STACK_OF(X509) *untrusted, apr_time_t now, const char **detail)
+{
+    int verr;
+
+    if (zc_trust_run(p, t, leaf, untrusted, now, 0, &verr, detail))
+        return ZC_OK;
+    switch (verr) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+        return ZC_E_CERT_EXPIRED;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return ZC_E_CERT_NOT_YET_VALID;
+    case X509_V_ERR_CERT_REVOKED:
+        return ZC_E_CERT_REVOKED;
+    default:
+        return ZC_E_CERT_UNTRUSTED;
+    }
+}
+
+int zc_trust_issues(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted)
+{
+    int verr;
+
+    return zc_trust_run(p, t, leaf, untrusted, 0, X509_V_FLAG_NO_CHECK_TIME, &verr, NULL);
+}

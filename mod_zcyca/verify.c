@@ -1,0 +1,86 @@
+/* The one verification path: provider + certificate → identity (pure: no
+ * httpd headers).  TLS login, challenge login and binding all call
+ * zc_verify_certificate; nothing else decides whether a certificate is
+ * good enough. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "verify.h"
+
+/* The other provider (not chosen) whose anchors issue leaf, or NULL. */
+static const zc_provider_t *zc_verify_other_issuer(apr_pool_t *p, const zc_provider_t *chosen,
+                                                   const zc_provider_t *const *all, int n_all,
+                                                   X509 *leaf, STACK_OF(X509) *untrusted)
+{
+    for (int i = 0; all && i < n_all; i++) {
+        const zc_provider_t *o = all[i];
+        if (o == NULL || o == chosen || o->trust == NULL)
+            continue;
+        if (o->id && chosen->id && strcmp(o->id, chosen->id) == 0)
+            continue;
+        if (zc_trust_issues(p, o->trust, leaf, untrusted))
+            return o;
+    }
+    return NULL;
+}
+
+zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
+                               const zc_provider_t *const *all, int n_all,
+                               X509 *leaf, STACK_OF(X509) *untrusted, apr_time_t now,
+                               zc_identity_t *out, const char **detail)
+{
+    const char *dummy, *why = NULL;
+    const zc_provider_t *other;
+    zc_err_t rc;
+
+    if (detail == NULL)
+        detail = &dummy;
+    *detail = NULL;
+    memset(out, 0, sizeof *out);
+    if (chosen == NULL) {
+        *detail = "no provider chosen";
+        return ZC_E_PROVIDER_UNKNOWN;
+    }
+    if (leaf == NULL) {
+        *detail = "no certificate";
+        return ZC_E_NO_CERTIFICATE;
+    }
+    if (chosen->trust == NULL) {
+        *detail = apr_psprintf(p, "provider %s has no trust anchors loaded", chosen->id);
+        return ZC_E_CERT_UNTRUSTED;
+    }
+
+    /* 1. chain to the chosen provider's anchors */
+    rc = zc_trust_verify(p, chosen->trust, leaf, untrusted, now, &why);
+    if (rc == ZC_E_CERT_UNTRUSTED &&
+        (other = zc_verify_other_issuer(p, chosen, all, n_all, leaf, untrusted)) != NULL) {
+        *detail = apr_psprintf(p, "issued under provider %s, not the chosen %s (%s)", other->id,
+                               chosen->id, why ? why : "untrusted");
+        return ZC_E_PROVIDER_MISMATCH;
+    }
+    if (rc != ZC_OK) {
+        *detail = apr_psprintf(p, "provider %s: %s", chosen->id, why ? why : "verification failed");
+        return rc;
+    }
+
+    /* 2. key usage */
+    if ((rc = zc_cert_check_usage(leaf)) != ZC_OK) {
+        *detail = rc == ZC_E_CERT_USAGE
+                      ? "keyUsage lacks digitalSignature or extendedKeyUsage lacks clientAuth"
+                      : "certificate extensions are invalid";
+        return rc;
+    }
+
+    /* 3. identity */
+    if ((rc = zc_cert_info(p, leaf, &out->cert)) != ZC_OK) {
+        *detail = "certificate details could not be read";
+        return rc;
+    }
+    if ((rc = zc_cert_key_id(p, leaf, chosen->keyid_mode, chosen->keyid_oid, &out->key_id, &why)) != ZC_OK) {
+        *detail = why ? why : "key id could not be derived";
+        return rc;
+    }
+    out->provider = chosen;
+    return ZC_OK;
+}

@@ -1,0 +1,35 @@
+# GET /ca/providers: all providers, or those a region accepts.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use Apache::Test qw(-withtestmore);
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+use ZcTest;
+
+plan tests => 13, need_module('zcyca');
+
+my $r = req('GET', tls_url('/ca/providers'));
+is($r->{code}, 200, 'GET /ca/providers');
+my @ids = map { $_->{id} } @{ $r->{json}{providers} // [] };
+is_deeply(\@ids, [qw(pa pb pc)], 'every configured provider, in configuration order');
+my ($pa) = grep { $_->{id} eq 'pa' } @{ $r->{json}{providers} };
+is($pa->{name}, '吉林安信CA', 'display name in UTF-8');
+is($pa->{driver_url}, 'https://drivers.example.cn/pa-setup.exe', 'driver download URL');
+is_deeply($pa->{methods}, ['tls'], 'methods');
+is_deeply($pa->{algorithms}, [qw(sm2-sm3 rsa-sha256 rsa-pss-sha256 ecdsa-sha256)], 'all algorithms by default');
+my ($pb) = grep { $_->{id} eq 'pb' } @{ $r->{json}{providers} };
+is_deeply($pb->{algorithms}, ['ecdsa-sha256'], 'ZcyCAProviderAlgorithms narrows the list');
+ok(exists $pb->{driver_url} && !defined $pb->{driver_url}, 'no driver URL → null');
+
+my $reg = make_region(uniq('prov'), 1, 'pb');
+$r = req('GET', tls_url("/ca/providers?region=$reg"));
+is_deeply([map { $_->{id} } @{ $r->{json}{providers} }], ['pb'], 'a region sees only the providers it accepts');
+my $off = make_region(uniq('provoff'), 0, 'pa');
+$r = req('GET', tls_url("/ca/providers?region=$off"));
+is_deeply($r->{json}{providers}, [], 'a disabled region offers none');
+$r = req('GET', tls_url('/ca/providers?region=%3Cscript%3E'));
+is("$r->{code} " . ($r->{json}{error}{code} // ''), '400 BAD_REQUEST', 'a malformed region code → 400 BAD_REQUEST');
+$r = req('POST', tls_url('/ca/providers'), json => {}, origin => 1);
+is($r->{code}, 405, 'POST → 405');
+like(join(',', @{ $r->{headers}{allow} // [] }), qr/GET/, '... with Allow: GET');

@@ -1,0 +1,71 @@
+# Bad configuration fails apachectl -t with a message naming the directive.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use Apache::Test qw(-withtestmore);
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+use ZcTest;
+use File::Temp ();
+
+my @cases = (
+    [ 'unreadable trust file', 'ZcyCAProviderTrust pa /nonexistent/ca.pem',
+      qr/ZcyCAProviderTrust pa \/nonexistent\/ca\.pem: .*(cannot|No such|not)/i ],
+    [ 'trust file with no certificates', "ZcyCAProviderTrust pa __EMPTY__", qr/ZcyCAProviderTrust pa .*empty\.pem/ ],
+    [ 'trust file holding a leaf', "ZcyCAProviderTrust pa __LEAF__", qr/ZcyCAProviderTrust pa .*(CA|leaf)/ ],
+    [ 'provider without trust', '', qr/ZcyCAProvider pa .*no trust anchors.*ZcyCAProviderTrust pa/ ],
+    [ 'trust for an undefined provider', "ZcyCAProviderTrust zz __GOOD__", qr/ZcyCAProviderTrust zz: no provider 'zz'/ ],
+    [ 'bad key id mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderKeyId pa md5", qr/ZcyCAProviderKeyId pa md5:/ ],
+    [ 'bad seconds', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionIdle 10x", qr/ZcyCASessionIdle 10x: .*example: ZcyCASessionIdle/ ],
+    [ 'challenge TTL over 300', "ZcyCAProviderTrust pa __GOOD__\nZcyCAChallengeTTL 301", qr/ZcyCAChallengeTTL 301:/ ],
+    [ 'http origin', "ZcyCAProviderTrust pa __GOOD__\nZcyCAOrigin http://example.org", qr/ZcyCAOrigin http:\/\/example\.org:/ ],
+    [ 'idle longer than max', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionIdle 600\nZcyCASessionMax 60",
+      qr/ZcyCASessionIdle 600 is longer than ZcyCASessionMax 60/ ],
+    [ 'unknown algorithm', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderAlgorithms pa md5-rsa", qr/ZcyCAProviderAlgorithms pa md5-rsa:/ ],
+    [ 'database in a virtual host', "ZcyCAProviderTrust pa __GOOD__\n<VirtualHost 127.0.0.1:9>\nZcyCADatabase x\n</VirtualHost>",
+      qr/ZcyCADatabase.*(not allowed|cannot occur)/ ],
+    [ 'bad cookie attribute', "ZcyCAProviderTrust pa __GOOD__\nZcyCACookie s Max-Age=5", qr/ZcyCACookie Max-Age=5:/ ],
+);
+
+plan tests => 2 * @cases + 1, need_module('zcyca');
+
+my $libexec = `apxs -q LIBEXECDIR`;
+chomp $libexec;
+my $so = "$ENV{ZCYCA_TOP}/mod_zcyca.so";
+my $dir = File::Temp->newdir;
+open my $e, '>', "$dir/empty.pem" or die;
+close $e;
+my $leaf = issue_cert(uniq('cfgleaf'), ca => 'pa');
+
+sub configtest {
+    my ($body) = @_;
+    $body =~ s/__EMPTY__/$dir\/empty.pem/g;
+    $body =~ s/__LEAF__/@{[pki()]}\/$leaf.crt/g;
+    $body =~ s/__GOOD__/@{[pki()]}\/pa-trust.pem/g;
+    open my $fh, '>', "$dir/httpd.conf" or die;
+    print $fh <<"CONF";
+ServerRoot "$dir"
+ServerName 127.0.0.1
+PidFile "$dir/httpd.pid"
+ErrorLog "$dir/error_log"
+Listen 127.0.0.1:9
+LoadModule mpm_event_module $libexec/mod_mpm_event.so
+LoadModule authz_core_module $libexec/mod_authz_core.so
+LoadModule zcyca_module $so
+ZcyCADatabase "host=127.0.0.1 dbname=zcyca"
+ZcyCAProvider pa "Provider A"
+$body
+CONF
+    close $fh;
+    my $out = `/usr/sbin/apache2 -t -f $dir/httpd.conf 2>&1`;
+    return ($? >> 8, $out);
+}
+
+my ($rc, $out) = configtest("ZcyCAProviderTrust pa __GOOD__\nZcyCAOrigin https://login.example.gov.cn");
+is($rc, 0, "a good configuration passes apachectl -t") or diag $out;
+for my $c (@cases) {
+    my ($what, $body, $re) = @$c;
+    ($rc, $out) = configtest($body);
+    isnt($rc, 0, "$what: apachectl -t fails");
+    like($out, $re, "$what: the message names the directive") or diag $out;
+}

@@ -1,0 +1,165 @@
+package ZcTest;
+# Helpers for the mod_zcyca Apache::Test suite: curl against the real
+# httpd, DBI against the real PostgreSQL, certificates from scripts/mkpki.
+use strict;
+use warnings FATAL => 'all';
+use Exporter 'import';
+use FindBin ();
+use File::Temp ();
+use JSON::PP ();
+use DBI ();
+use Digest::SHA ();
+use Apache::Test ();
+use Test2::API ();
+
+our @EXPORT = qw(tls_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
+                 make_region make_account bind_cert login_tls uniq pki);
+
+# Test names and diagnostics carry Chinese text.
+# (set once the test's plan has made its formatter)
+my $utf8_out;
+sub _utf8_out {
+    return if $utf8_out++;
+    my $fmt = Test2::API::test2_stack()->top->format;
+    binmode($_, ':encoding(UTF-8)') for ($fmt && $fmt->can('handles')) ? @{ $fmt->handles } : ();
+}
+
+my $TOP = "$FindBin::Bin/..";
+$TOP = "$FindBin::Bin/../.." unless -x "$TOP/scripts/mkpki";
+
+sub pki { $ENV{ZCYCA_PKI} or die "ZCYCA_PKI is not set: run the suite through scripts/check\n" }
+
+# The named virtual hosts of t/conf/extra.conf.in get their ports from Apache::Test.
+sub _port { Apache::Test::config()->{vhosts}{ $_[0] }{port} or die "no port for vhost $_[0]\n" }
+sub tls_url  { 'https://127.0.0.1:' . _port('zcyca_tls') . ($_[0] // '') }
+sub idle_url { 'https://127.0.0.1:' . _port('zcyca_idle') . ($_[0] // '') }
+sub origin   { my $port = shift // _port('zcyca_tls'); "https://127.0.0.1:$port" }
+
+# A short unique suffix so every test file makes its own rows.
+my $n = 0;
+sub uniq { my $p = shift; sprintf '%s-%d-%d-%d', $p, $$, time, ++$n }
+
+# req(METHOD, URL, cert => NAME, json => {...}, form => 'a=b', body => RAW,
+#     cookie => 'k=v', headers => {...}, origin => 1|STRING, accept => ...)
+# → { code, headers => {lc name => [values]}, body, json, cookies => {name => attrs} }
+sub req {
+    my ($method, $url, %o) = @_;
+    _utf8_out();
+    my $dir = File::Temp->newdir;
+    my @cmd = ('curl', '-sS', '-o', "$dir/body", '-D', "$dir/head", '-X', $method,
+               '--max-time', '20', '--cacert', pki() . '/server-ca.crt');
+    if (my $c = $o{cert}) {
+        my $chain = -f pki() . "/$c-chain.crt" ? pki() . "/$c-chain.crt" : pki() . "/$c.crt";
+        my $key = pki() . '/' . ($o{key} // $c) . '.key';
+        push @cmd, '--cert', $chain, '--key', $key;
+    }
+    my %h = %{ $o{headers} // {} };
+    if (exists $o{origin}) {
+        $h{Origin} = $o{origin} eq '1' ? origin($url =~ m{:(\d+)} ? $1 : undef) : $o{origin}
+            if defined $o{origin};
+    }
+    if (exists $o{json}) {
+        $h{'Content-Type'} //= 'application/json';
+        push @cmd, '--data-binary', "\@$dir/req";
+        _write("$dir/req", ref $o{json} ? JSON::PP->new->canonical->encode($o{json}) : $o{json});
+    }
+    elsif (exists $o{form}) {
+        $h{'Content-Type'} //= 'application/x-www-form-urlencoded';
+        push @cmd, '--data-binary', "\@$dir/req";
+        _write("$dir/req", $o{form});
+    }
+    elsif (exists $o{body}) {
+        push @cmd, '--data-binary', "\@$dir/req";
+        _write("$dir/req", $o{body});
+    }
+    $h{Accept} = $o{accept} if $o{accept};
+    $h{Cookie} = $o{cookie} if $o{cookie};
+    push @cmd, '-H', "$_: $h{$_}" for sort keys %h;
+    push @cmd, $url;
+    system(@cmd) == 0 or return { code => 0, body => '', headers => {}, cookies => {}, error => "curl failed: $?" };
+    my $r = { body => _read("$dir/body"), headers => {}, cookies => {} };
+    for my $line (split /\r?\n/, _read("$dir/head")) {
+        if ($line =~ m{^HTTP/\S+\s+(\d+)}) { $r->{code} = $1; $r->{headers} = {}; $r->{cookies} = {}; next }
+        next unless $line =~ /^([^:]+):\s*(.*)$/;
+        push @{ $r->{headers}{ lc $1 } }, $2;
+        if (lc $1 eq 'set-cookie' && $2 =~ /^([^=]+)=([^;]*)(.*)$/) {
+            $r->{cookies}{$1} = { value => $2, attrs => $3 };
+        }
+    }
+    my $ct = $r->{headers}{'content-type'} ? $r->{headers}{'content-type'}[0] : '';
+    $r->{json} = eval { JSON::PP->new->utf8->decode($r->{body}) } if $ct =~ /json/;
+    return $r;
+}
+
+sub _write { my ($f, $s) = @_; open my $fh, '>:raw', $f or die "$f: $!"; print $fh $s; close $fh }
+sub _read  { my $f = shift; open my $fh, '<:raw', $f or return ''; local $/; my $s = <$fh>; close $fh; $s // '' }
+
+# issue_cert(NAME, ca => pa, key => rsa, reuse_key => OTHER, start =>, end =>, ku =>, eku =>)
+sub issue_cert {
+    my ($name, %o) = @_;
+    my @cmd = ("$TOP/scripts/mkpki", 'issue', pki(), $name, '--ca', $o{ca} // 'pa');
+    push @cmd, '--key', $o{key} if $o{key};
+    push @cmd, '--reuse-key', $o{reuse_key} if $o{reuse_key};
+    push @cmd, '--start', $o{start} if $o{start};
+    push @cmd, '--end', $o{end} if $o{end};
+    push @cmd, '--ku', $o{ku} if $o{ku};
+    push @cmd, '--eku', $o{eku} if $o{eku};
+    system(@cmd) == 0 or die "mkpki issue $name failed\n";
+    return $name;
+}
+
+sub _der_sha256 {
+    my ($cmd) = @_;
+    my $der = `$cmd`;
+    die "openssl failed: $cmd\n" if $? || !length $der;
+    return Digest::SHA::sha256_hex($der);
+}
+sub spki_sha256 { my $c = pki() . "/$_[0].crt"; _der_sha256("openssl x509 -in '$c' -pubkey -noout | openssl pkey -pubin -outform DER") }
+sub cert_sha256 { my $c = pki() . "/$_[0].crt"; _der_sha256("openssl x509 -in '$c' -outform DER") }
+
+my $dbh;
+sub db {
+    _utf8_out();
+    $dbh ||= DBI->connect("dbi:Pg:$ENV{ZCYCA_DB}", '', '', { RaiseError => 1, AutoCommit => 1, PrintError => 0 });
+    return $dbh;
+}
+
+sub make_region {
+    my ($code, $enabled, @providers) = @_;
+    db()->do('INSERT INTO zcyca.regions (code, name, ca_enabled) VALUES (?, ?, ?)
+              ON CONFLICT (code) DO UPDATE SET ca_enabled = EXCLUDED.ca_enabled', undef, $code, "区划 $code", $enabled ? 1 : 0);
+    db()->do('INSERT INTO zcyca.region_providers (region_code, provider_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+             undef, $code, $_) for @providers;
+    return $code;
+}
+
+# make_account(login, region => CODE, name => '...', status => 'active') → id
+sub make_account {
+    my ($login, %o) = @_;
+    return db()->selectrow_array(
+        'INSERT INTO zcyca.accounts (login, display_name, region_code, status, org_id, is_org_admin)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id', undef,
+        $login, $o{name} // "用户 $login", $o{region}, $o{status} // 'active', $o{org} // 1, $o{admin} ? 1 : 0);
+}
+
+# bind_cert(account_id, provider, certname [, key_id]) → binding id
+sub bind_cert {
+    my ($account, $provider, $cert, $key_id) = @_;
+    $key_id //= spki_sha256($cert);
+    my $info = `openssl x509 -in '@{[pki()]}/$cert.crt' -noout -serial -subject -issuer -nameopt RFC2253`;
+    my ($serial) = $info =~ /serial=(\S+)/;
+    return db()->selectrow_array(
+        "INSERT INTO zcyca.bindings (account_id, provider_id, key_id, cert_sha256, spki_sha256, issuer_dn, serial,
+                                     subject_dn, not_before, not_after, bound_by)
+         VALUES (?, ?, ?, ?, ?, 'issuer', ?, 'subject', now(), now() + interval '1 year', ?) RETURNING id", undef,
+        $account, $provider, $key_id, cert_sha256($cert), spki_sha256($cert), $serial, $account);
+}
+
+# A CA login over mutual TLS; returns the response.
+sub login_tls {
+    my ($cert, %o) = @_;
+    my $url = $o{url} // tls_url('/ca/login');
+    return req('POST', $url, cert => $cert, json => { provider => $o{provider} // 'pa' }, origin => 1, %o);
+}
+
+1;

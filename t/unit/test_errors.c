@@ -1,0 +1,207 @@
+/* Unit tests: errors.c (the section 7 table, JSON body, HTML page). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <apr_general.h>
+#include <apr_strings.h>
+#include <jansson.h>
+
+#include "errors.h"
+
+static int zc_t_setup(void **state)
+{
+    apr_pool_t *p;
+    if (apr_pool_create(&p, NULL) != APR_SUCCESS)
+        return -1;
+    *state = p;
+    return 0;
+}
+
+static int zc_t_teardown(void **state)
+{
+    apr_pool_destroy(*state);
+    return 0;
+}
+
+static void zc_t_table(void **state)
+{
+    /* DESIGN section 7 has 31 codes, in this order from errors.def. */
+    assert_int_equal(ZC_E__COUNT - 1, 31);
+    assert_null(zc_err_info(ZC_OK));
+    assert_null(zc_err_info(ZC_E__COUNT));
+    assert_null(zc_err_info((zc_err_t)-3));
+    assert_string_equal(zc_err_info(ZC_E_REGION_DISABLED)->code, "REGION_DISABLED");
+    assert_string_equal(zc_err_info(ZC_E_PAYLOAD_TOO_LARGE)->code, "PAYLOAD_TOO_LARGE");
+
+    const struct { zc_err_t e; int status; unsigned reasons; } rows[] = {
+        { ZC_E_CERT_EXPIRED, 401, ZC_R_EXPIRED | ZC_R_CLOCK },
+        { ZC_E_THROTTLED, 429, ZC_R_PIN },
+        { ZC_E_PAYLOAD_TOO_LARGE, 413, 0 },
+        { ZC_E_NOT_FOUND, 404, 0 },
+        { ZC_E_CERT_STATUS_UNKNOWN, 503, 0 },
+        { ZC_E_KEY_BOUND_ELSEWHERE, 409, 0 },
+        { ZC_E_REGION_DISABLED, 403, ZC_R_REGION },
+        { ZC_E_BAD_REQUEST, 400, 0 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(zc_err_info(rows[i].e)->status, rows[i].status);
+        assert_int_equal(zc_err_info(rows[i].e)->reasons, rows[i].reasons);
+    }
+    assert_string_equal(zc_err_info(ZC_E_CERT_EXPIRED)->zh, "证书已过期，请联系CA机构更新");
+    assert_string_equal(zc_err_info(ZC_E_CERT_EXPIRED)->en, "Certificate expired; renew it with your CA");
+}
+
+static void zc_t_by_code(void **state)
+{
+    for (int e = 1; e < ZC_E__COUNT; e++) {
+        const zc_err_info_t *info = zc_err_info((zc_err_t)e);
+        assert_non_null(info);
+        assert_int_equal(zc_err_by_code(info->code), e);
+        assert_true(info->status >= 400 && info->status <= 599);
+        assert_true(info->zh[0] && info->en[0]);
+    }
+    assert_int_equal(zc_err_by_code("CERT_UNTRUSTED"), ZC_E_CERT_UNTRUSTED);
+    assert_int_equal(zc_err_by_code("cert_expired"), ZC_OK);
+    assert_int_equal(zc_err_by_code("NOPE"), ZC_OK);
+    assert_int_equal(zc_err_by_code(""), ZC_OK);
+    assert_int_equal(zc_err_by_code(NULL), ZC_OK);
+}
+
+static void zc_t_reasons(void **state)
+{
+    assert_string_equal(zc_err_reason_zh(0), "驱动未安装或版本过旧");
+    assert_string_equal(zc_err_reason_en(0), "CA driver not installed or outdated");
+    assert_string_equal(zc_err_reason_zh(5), "选择的CA服务商不正确");
+    assert_string_equal(zc_err_reason_en(7), "Computer clock is wrong");
+    assert_null(zc_err_reason_zh(ZC_R__COUNT));
+    assert_null(zc_err_reason_en(100));
+}
+
+static void zc_t_json_exact(void **state)
+{
+    assert_string_equal(zc_err_json(*state, ZC_E_CERT_EXPIRED),
+                        "{\"error\":{\"code\":\"CERT_EXPIRED\",\"message\":\"证书已过期，请联系CA机构更新\","
+                        "\"message_en\":\"Certificate expired; renew it with your CA\","
+                        "\"reasons\":[\"证书已过期\",\"电脑时间不正确\"]}}");
+    assert_string_equal(zc_err_json(*state, ZC_E_NOT_FOUND),
+                        "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"记录不存在\","
+                        "\"message_en\":\"Not found\",\"reasons\":[]}}");
+}
+
+/* Every code renders JSON that parses back to exactly the table row. */
+static void zc_t_json_all(void **state)
+{
+    for (int e = 1; e < ZC_E__COUNT; e++) {
+        const zc_err_info_t *info = zc_err_info((zc_err_t)e);
+        const char *text = zc_err_json(*state, (zc_err_t)e);
+        json_error_t jerr;
+        json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr), *err, *reasons;
+
+        assert_non_null(doc);
+        assert_null(strstr(text, "\\u"));   /* UTF-8 kept as is */
+        assert_int_equal(json_object_size(doc), 1);
+        err = json_object_get(doc, "error");
+        assert_true(json_is_object(err));
+        assert_int_equal(json_object_size(err), 4);
+        assert_string_equal(json_string_value(json_object_get(err, "code")), info->code);
+        assert_string_equal(json_string_value(json_object_get(err, "message")), info->zh);
+        assert_string_equal(json_string_value(json_object_get(err, "message_en")), info->en);
+        reasons = json_object_get(err, "reasons");
+        assert_true(json_is_array(reasons));
+        size_t k = 0;
+        for (unsigned bit = 0; bit < ZC_R__COUNT; bit++) {
+            if (!(info->reasons & (1u << bit)))
+                continue;
+            assert_string_equal(json_string_value(json_array_get(reasons, k)), zc_err_reason_zh(bit));
+            k++;
+        }
+        assert_int_equal(json_array_size(reasons), k);
+        json_decref(doc);
+    }
+}
+
+static void zc_t_json_invalid(void **state)
+{
+    const char *a = zc_err_json(*state, ZC_OK), *b = zc_err_json(*state, ZC_E__COUNT);
+    json_t *doc = json_loads(a, 0, NULL);
+
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "error"), "code")),
+                        "SERVICE_UNAVAILABLE");
+    json_decref(doc);
+    assert_string_equal(a, b);
+}
+
+static void zc_t_escape(void **state)
+{
+    assert_string_equal(zc_html_escape(*state, "<script>alert('x')&\"</script>"),
+                        "&lt;script&gt;alert(&#39;x&#39;)&amp;&quot;&lt;/script&gt;");
+    assert_string_equal(zc_html_escape(*state, "证书 ok"), "证书 ok");
+    assert_string_equal(zc_html_escape(*state, ""), "");
+    assert_string_equal(zc_html_escape(*state, NULL), "");
+}
+
+static void zc_t_html_all(void **state)
+{
+    for (int e = 1; e < ZC_E__COUNT; e++) {
+        const zc_err_info_t *info = zc_err_info((zc_err_t)e);
+        const char *page = zc_err_html(*state, (zc_err_t)e, NULL);
+        const char *head = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">";
+
+        assert_memory_equal(page, head, strlen(head));
+        assert_non_null(strstr(page, apr_pstrcat(*state, "<title>", info->zh, "</title>", NULL)));
+        assert_non_null(strstr(page, apr_pstrcat(*state, "<h1>", info->zh, "</h1>", NULL)));
+        assert_non_null(strstr(page, apr_pstrcat(*state, "<p>", info->en, "</p>", NULL)));
+        assert_non_null(strstr(page, apr_pstrcat(*state, "错误代码 / code: ", info->code, "</p>", NULL)));
+        assert_int_equal(strstr(page, "<h2>可能失败原因</h2><ul>") != NULL, info->reasons != 0);
+        for (unsigned bit = 0; bit < ZC_R__COUNT; bit++) {
+            const char *li = apr_pstrcat(*state, "<li>", zc_err_reason_zh(bit), "（",
+                                         zc_err_reason_en(bit), "）</li>", NULL);
+            assert_int_equal(strstr(page, li) != NULL, (info->reasons >> bit) & 1);
+        }
+        assert_null(strstr(page, "返回"));
+        assert_string_equal(page + strlen(page) - 14, "</body></html>");
+    }
+}
+
+static void zc_t_html_back_link(void **state)
+{
+    const char *page = zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "/login?a=1&b=\"><script>x</script>");
+
+    assert_non_null(strstr(page, "<a href=\"/login?a=1&amp;b=&quot;&gt;&lt;script&gt;x&lt;/script&gt;\">返回</a>"));
+    assert_null(strstr(page, "<script"));
+    assert_non_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "https://a.example/x"),
+                           "<a href=\"https://a.example/x\">"));
+    /* Only paths and http(s) URLs become links. */
+    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "javascript:alert(1)"), "<a "));
+    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "//evil.example/"), "<a "));
+    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "/\\evil.example/"), "<a "));
+    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, ""), "<a "));
+    /* An invalid value still renders a page. */
+    assert_non_null(strstr(zc_err_html(*state, ZC_OK, NULL), "SERVICE_UNAVAILABLE"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(zc_t_table),
+        cmocka_unit_test(zc_t_by_code),
+        cmocka_unit_test(zc_t_reasons),
+        cmocka_unit_test_setup_teardown(zc_t_json_exact, zc_t_setup, zc_t_teardown),
+        cmocka_unit_test_setup_teardown(zc_t_json_all, zc_t_setup, zc_t_teardown),
+        cmocka_unit_test_setup_teardown(zc_t_json_invalid, zc_t_setup, zc_t_teardown),
+        cmocka_unit_test_setup_teardown(zc_t_escape, zc_t_setup, zc_t_teardown),
+        cmocka_unit_test_setup_teardown(zc_t_html_all, zc_t_setup, zc_t_teardown),
+        cmocka_unit_test_setup_teardown(zc_t_html_back_link, zc_t_setup, zc_t_teardown),
+    };
+    int rc;
+
+    apr_initialize();
+    rc = cmocka_run_group_tests_name("errors", tests, NULL, NULL);
+    apr_terminate();
+    return rc;
+}

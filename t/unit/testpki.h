@@ -1,0 +1,60 @@
+/* Test-time PKI for the unit tests: keys and certificates made with the
+ * OpenSSL 3.0 API while the tests run (nothing is committed).  Every
+ * object is freed by a cleanup on the pool it was made in. */
+#ifndef ZC_TESTPKI_H
+#define ZC_TESTPKI_H
+
+#include <stddef.h>
+
+#include <apr_pools.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+typedef enum { ZC_TP_RSA, ZC_TP_EC, ZC_TP_SM2 } zc_tp_alg_t;
+
+/* RSA-2048, P-256 or SM2 key pair. */
+EVP_PKEY *zc_tp_key(apr_pool_t *p, zc_tp_alg_t alg);
+
+#define ZC_TP_DAY 86400L
+
+typedef struct {
+    const char *cn;             /* subject CN (UTF-8 allowed) */
+    const char *org;            /* subject O, optional */
+    EVP_PKEY *key;              /* the subject's key (required) */
+    X509 *issuer;               /* NULL: self-signed by key */
+    EVP_PKEY *issuer_key;       /* signing key when issuer is set */
+    int ca;                     /* 1 CA:TRUE (critical), 0 CA:FALSE, -1 no basicConstraints */
+    long not_before;            /* seconds from now; negative is in the past */
+    long not_after;             /* seconds from now (0 means 365 days) */
+    const char *key_usage;      /* "critical,digitalSignature"...; NULL = no extension */
+    const char *ext_key_usage;  /* "clientAuth"...; NULL = no extension */
+    long serial;                /* 0 = 64 random bits */
+    const char *ext_oid;        /* optional private extension (dotted OID) ... */
+    const char *ext_value;      /* ... holding this UTF8String */
+    int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
+} zc_tp_spec_t;
+
+/* Build and sign one certificate; SM2 signers use SM3 with the GM/T ID
+ * "1234567812345678" (unless sm2_no_id), others SHA-256.  Aborts the test
+ * program on an OpenSSL failure. */
+X509 *zc_tp_cert(apr_pool_t *p, const zc_tp_spec_t *s);
+
+/* Shorthands: a CA (keyCertSign, cRLSign) and a client leaf
+ * (digitalSignature, clientAuth), valid from yesterday for a year. */
+X509 *zc_tp_ca(apr_pool_t *p, const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key);
+X509 *zc_tp_leaf(apr_pool_t *p, const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key);
+
+/* Encodings. */
+unsigned char *zc_tp_der(apr_pool_t *p, X509 *x, size_t *len);
+char *zc_tp_pem(apr_pool_t *p, X509 *x);
+
+/* A fresh mkdtemp() directory, removed with its files by a cleanup on p. */
+const char *zc_tp_tmpdir(apr_pool_t *p);
+
+/* Write len bytes to dir/name; returns the path. */
+const char *zc_tp_write(apr_pool_t *p, const char *dir, const char *name, const void *data, size_t len);
+
+/* Write the PEM of n certificates to dir/name; returns the path. */
+const char *zc_tp_write_pem(apr_pool_t *p, const char *dir, const char *name, X509 *const *certs, int n);
+
+#endif
