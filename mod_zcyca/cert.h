@@ -12,8 +12,10 @@
 #define ZC_CERT_MAX_DER 16384
 
 /* Parse one certificate from PEM text, base64 of DER (whitespace allowed),
- * or raw DER.  Trailing garbage after the DER is CERT_MALFORMED.  The X509
- * is freed by a cleanup on p.  On failure returns NULL with *err set to
+ * or raw DER.  Trailing garbage after the DER is CERT_MALFORMED, and so is
+ * an encoding that is not DER (it must re-encode to the same bytes, so
+ * cert_sha256 is the hash of what the client sent).  The X509 is freed by
+ * a cleanup on p.  On failure returns NULL with *err set to
  * ZC_E_CERT_MALFORMED. */
 X509 *zc_cert_parse(apr_pool_t *p, const char *data, size_t len, zc_err_t *err);
 
@@ -45,7 +47,8 @@ typedef struct {
     const char *spki_sha256;  /* lower-case hex of SHA-256 over SubjectPublicKeyInfo DER */
     apr_time_t not_before;
     apr_time_t not_after;
-    const char *key_type;     /* "rsa", "ec", "sm2" (EC key on the SM2 curve, or SM2-signed) */
+    const char *key_type;     /* "rsa", "ec", "sm2" (EC key on the SM2 curve, or SM2-signed),
+                                 "other" */
 } zc_cert_info_t;
 
 zc_err_t zc_cert_info(apr_pool_t *p, X509 *x, zc_cert_info_t *out);
@@ -66,7 +69,12 @@ zc_err_t zc_cert_check_usage(X509 *x);
  *                  extension's content as a string (UTF8String, PrintableString,
  *                  IA5String, OCTET STRING as hex); missing → CERT_MALFORMED
  *                  with *detail saying which OID was missing.
- * Allocated from p. */
+ *                  Issuer hash = first 16 hex of SHA-256(issuer DER).  Other
+ *                  string types (BMP, T61...) are converted to UTF-8; any other
+ *                  content is the hex of the raw extnValue.  An empty string,
+ *                  control characters, a repeated extension or an extnValue
+ *                  over 512 bytes → CERT_MALFORMED.
+ * Allocated from p; detail may be NULL. */
 zc_err_t zc_cert_key_id(apr_pool_t *p, X509 *x, zc_keyid_mode_t mode, const char *oid,
                         const char **out, const char **detail);
 

@@ -38,9 +38,8 @@ static const char *const zc_reason_en[ZC_R__COUNT] = {
     "Computer clock is wrong",
 };
 
-/* Compile-time check: one table row per enum value. */
-typedef char zc_err_table_matches_enum[(sizeof zc_err_table / sizeof zc_err_table[0]
-                                        == (size_t)ZC_E__COUNT - 1) ? 1 : -1];
+_Static_assert(sizeof zc_err_table / sizeof zc_err_table[0] == (size_t)ZC_E__COUNT - 1,
+               "one table row per zc_err_t value");
 
 const zc_err_info_t *zc_err_info(zc_err_t e)
 {

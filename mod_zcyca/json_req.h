@@ -21,7 +21,10 @@ zc_err_t zc_json_get_string(apr_pool_t *p, json_t *obj, const char *name, int re
                             size_t max_len, const char **out, const char **detail);
 
 /* The same for an application/x-www-form-urlencoded body: value of field
- * name (percent-decoded, '+' as space), 1..max_len bytes, no control chars. */
+ * name (percent-decoded, '+' as space), 1..max_len bytes, no control chars.
+ * The first occurrence of name wins; an invalid %-escape anywhere in the
+ * body is BAD_REQUEST; an empty value ("name=") counts as absent, because
+ * HTML forms send every field. */
 zc_err_t zc_form_get_string(apr_pool_t *p, const char *body, size_t len, const char *name,
                             int required, size_t max_len, const char **out, const char **detail);
 

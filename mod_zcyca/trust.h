@@ -31,7 +31,8 @@ int zc_trust_count(const zc_trust_t *t);
  *   not yet valid                           → ZC_E_CERT_NOT_YET_VALID
  *   revoked                                 → ZC_E_CERT_REVOKED
  *   issuer unknown, bad signature, self-signed leaf, chain too long,
- *   invalid CA, anything else               → ZC_E_CERT_UNTRUSTED
+ *   invalid CA, a CA certificate (CA:TRUE) as leaf, anything else
+ *                                           → ZC_E_CERT_UNTRUSTED
  * *detail (may be NULL) receives OpenSSL's reason text for the log. */
 zc_err_t zc_trust_verify(apr_pool_t *p, const zc_trust_t *t, X509 *leaf,
                          STACK_OF(X509) *untrusted, apr_time_t now, const char **detail);
