@@ -182,24 +182,45 @@ static apr_status_t zc_db_release(void *data)
     return APR_SUCCESS;
 }
 
+/* Checked on acquire: a server that shut down has told its clients so;
+ * reading that (without blocking) marks the connection bad. */
+static int zc_db_alive(zc_conn_t *c)
+{
+    /* The first read takes a pending termination message, the second sees
+     * the end of the stream; neither blocks (libpq sockets are non-blocking). */
+    return PQconsumeInput(c->pg) == 1 && PQconsumeInput(c->pg) == 1 && zc_db_usable(c);
+}
+
 static zc_conn_t *zc_db_acquire(request_rec *r)
 {
     zc_req_t *rq = zc_req(r);
     if (rq->conn)
         return rq->conn;
-    zc_child_t *ch = zc_srv_cfg(r->server)->g->child;
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_child_t *ch = g->child;
     if (!ch) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       ZCLOGNO(0109) "no database pool in this child (is ZcyCADatabase set?)");
         return NULL;
     }
-    void *res;
-    apr_status_t rv = apr_reslist_acquire(ch->conns, &res);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, ZCLOGNO(0110) "no database connection available");
-        return NULL;
+    zc_conn_t *c = NULL;
+    for (int tries = 0; !c && tries <= g->pool_max; tries++) {
+        void *res;
+        apr_status_t rv = apr_reslist_acquire(ch->conns, &res);
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r, ZCLOGNO(0110) "no database connection available");
+            return NULL;
+        }
+        c = res;
+        if (!zc_db_alive(c)) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0112) "dropping a dead pooled database connection");
+            apr_reslist_invalidate(ch->conns, c);
+            c = NULL;
+        }
     }
-    rq->conn = res;
+    if (!c)
+        return NULL;
+    rq->conn = c;
     request_rec *main = r->main ? r->main : r;
     apr_pool_cleanup_register(main->pool, rq->conn, zc_db_release, apr_pool_cleanup_null);
     return rq->conn;
@@ -223,8 +244,8 @@ static apr_status_t zc_db_pqclear(void *res)
 zc_err_t zc_db_exec(request_rec *r, zc_q_t q, const char *const *values, const int *lengths,
                     const int *formats, PGresult **out)
 {
-    for (int attempt = 0; attempt < 2; attempt++) {
-        int fresh = zc_req(r)->conn == NULL;
+    int attempts = zc_srv_cfg(r->server)->g->pool_max + 1;
+    for (int attempt = 0; attempt < attempts; attempt++) {
         zc_conn_t *c = zc_db_acquire(r);
         if (!c)
             return ZC_E_SERVICE_UNAVAILABLE;
@@ -242,11 +263,10 @@ zc_err_t zc_db_exec(request_rec *r, zc_q_t q, const char *const *values, const i
         PQclear(res);
         if (!broken)
             return ZC_E_SERVICE_UNAVAILABLE;
+        /* A pooled connection may have died while idle without our noticing
+         * (no shutdown message reached us): try the next one.  With the
+         * server down, making a new one fails and ends the loop. */
         zc_db_drop(r);
-        /* A pooled connection may have died while idle (server restart):
-         * retry once on a fresh one.  A fresh one failing means it is down. */
-        if (fresh)
-            return ZC_E_SERVICE_UNAVAILABLE;
     }
     return ZC_E_SERVICE_UNAVAILABLE;
 }
