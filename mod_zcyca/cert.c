@@ -16,35 +16,19 @@
 static const char zc_pem_begin[] = "-----BEGIN CERTIFICATE-----";
 static const char zc_pem_end[] = "-----END CERTIFICATE-----";
 
-static apr_status_t zc_x509_free(void *x)
-{
-    X509_free(x);
-    return APR_SUCCESS;
-}
-
-static apr_status_t zc_sk_x509_free(void *sk)
-{
-    sk_X509_pop_free(sk, X509_free);
-    return APR_SUCCESS;
-}
-
-static apr_status_t zc_openssl_free(void *ptr)
-{
-    OPENSSL_free(ptr);
-    return APR_SUCCESS;
-}
-
-static apr_status_t zc_asn1_object_free(void *o)
-{
-    ASN1_OBJECT_free(o);
-    return APR_SUCCESS;
-}
-
-static apr_status_t zc_asn1_type_free(void *t)
-{
-    ASN1_TYPE_free(t);
-    return APR_SUCCESS;
-}
+/* Pool cleanups for the OpenSSL objects this file creates (STYLE 3.7). */
+#define ZC_CLEANUP(name, type, expr)                                         \
+    static apr_status_t name(void *obj)                                      \
+    {                                                                        \
+        type *o = obj;                                                       \
+        expr;                                                                \
+        return APR_SUCCESS;                                                  \
+    }
+ZC_CLEANUP(zc_x509_free, X509, X509_free(o))
+ZC_CLEANUP(zc_sk_x509_free, STACK_OF(X509), sk_X509_pop_free(o, X509_free))
+ZC_CLEANUP(zc_openssl_free, unsigned char, OPENSSL_free(o))
+ZC_CLEANUP(zc_asn1_object_free, ASN1_OBJECT, ASN1_OBJECT_free(o))
+ZC_CLEANUP(zc_asn1_type_free, ASN1_TYPE, ASN1_TYPE_free(o))
 
 const char *zc_hex(apr_pool_t *p, const unsigned char *b, size_t len)
 {

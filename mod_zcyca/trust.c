@@ -245,7 +245,8 @@ static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF
         X509_VERIFY_PARAM_set_time(vp, (time_t)apr_time_sec(now));
     ok = X509_verify_cert(ctx) == 1;
     if (ok && sk_X509_num(X509_STORE_CTX_get0_chain(ctx)) < 2) {
-        /* The "leaf" is itself an anchor: a CA certificate is no login. */
+        /* The "leaf" is itself an anchor.  Anchors are CA certificates, so
+         * the CA:TRUE check above already refuses this; kept as a second line. */
         if (detail)
             *detail = "the certificate is itself one of the provider's CA certificates";
         return 0;

@@ -317,6 +317,14 @@ static void zc_t_keyid(void **state)
     assert_int_equal(zc_cert_key_id(f->p, a, ZC_KEYID_EXT, NULL, &out, &d), ZC_E_CERT_MALFORMED);
     assert_int_equal(zc_cert_key_id(f->p, a, (zc_keyid_mode_t)9, NULL, &out, &d), ZC_E_CERT_MALFORMED);
     assert_int_equal(zc_cert_key_id(f->p, NULL, ZC_KEYID_SPKI_SHA256, NULL, &out, &d), ZC_E_CERT_MALFORMED);
+    /* The extension twice: which one is the key? Refused. */
+    X509 *twice = X509_dup(a);
+    X509_EXTENSION *copy = X509_EXTENSION_dup(X509_get_ext(a, X509_get_ext_count(a) - 1));
+    assert_true(X509_add_ext(twice, copy, -1));
+    X509_EXTENSION_free(copy);
+    assert_int_equal(zc_cert_key_id(f->p, twice, ZC_KEYID_EXT, oid, &out, &d), ZC_E_CERT_MALFORMED);
+    assert_non_null(strstr(d, "twice"));
+    X509_free(twice);
     /* An empty string value is refused. */
     s.ext_value = "";
     assert_int_equal(zc_cert_key_id(f->p, zc_tp_cert(f->p, &s), ZC_KEYID_EXT, oid, &out, &d), ZC_E_CERT_MALFORMED);

@@ -66,6 +66,9 @@ static void zc_t_long(void **state)
     assert_int_equal(v, LONG_MAX);
     assert_non_null(zc_parse_long(p, "9223372036854775808", 0, LONG_MAX, &v));
     assert_non_null(zc_parse_long(p, "92233720368547758070", 0, LONG_MAX, &v));
+    /* 2^64 + 1 and 2^65 + 5 would wrap to 1 and 5 without the overflow check */
+    assert_non_null(zc_parse_long(p, "18446744073709551617", 0, LONG_MAX, &v));
+    assert_non_null(zc_parse_seconds(p, "36893488147419103237", 0, 300, &v));
     assert_null(zc_parse_long(p, "0", 0, 5, &v));
     assert_int_equal(v, 0);
     assert_non_null(zc_parse_long(p, "0", 1, 5, &v));
@@ -161,6 +164,7 @@ static void zc_t_origin(void **state)
     const char *why = zc_parse_origin(p, "http://a.example", &norm);
     assert_non_null(why);
     assert_non_null(strstr(why, "https"));
+    assert_non_null(strstr(zc_parse_origin(p, "https://u@a.example", &norm), "user"));
     assert_string_equal(zc_origin_normalize(p, "http://A.example:80"), "http://a.example");
     assert_string_equal(zc_origin_normalize(p, "http://a.example:443"), "http://a.example:443");
     assert_string_equal(zc_origin_normalize(p, "https://a.example:80"), "https://a.example:80");
