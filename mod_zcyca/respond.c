@@ -66,15 +66,21 @@ static void zc_no_store(request_rec *r)
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
 }
 
-int zc_respond_json(request_rec *r, int status, const char *json)
+/* Every body the module writes goes out here: status, type, length, body. */
+static int zc_respond_body(request_rec *r, int status, const char *type, const char *body)
 {
     r->status = status;
     zc_no_store(r);
-    ap_set_content_type(r, "application/json; charset=utf-8");
-    ap_set_content_length(r, (apr_off_t)strlen(json));
+    ap_set_content_type(r, type);
+    ap_set_content_length(r, (apr_off_t)strlen(body));
     if (!r->header_only)
-        ap_rputs(json, r);
+        ap_rputs(body, r);
     return OK;
+}
+
+int zc_respond_json(request_rec *r, int status, const char *json)
+{
+    return zc_respond_body(r, status, "application/json; charset=utf-8", json);
 }
 
 int zc_respond_error(request_rec *r, zc_err_t e)
@@ -87,28 +93,16 @@ int zc_respond_error(request_rec *r, zc_err_t e)
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
     if (!zc_wants_html(r))
         return zc_respond_json(r, info->status, zc_err_json(r->pool, e));
-    const char *page = zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url);
-    r->status = info->status;
-    zc_no_store(r);
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    ap_set_content_length(r, (apr_off_t)strlen(page));
-    if (!r->header_only)
-        ap_rputs(page, r);
-    return OK;
+    return zc_respond_body(r, info->status, "text/html; charset=utf-8",
+                           zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url));
 }
 
 int zc_respond_redirect(request_rec *r, int status, const char *url)
 {
-    r->status = status;
-    zc_no_store(r);
     apr_table_setn(r->headers_out, "Location", url);
-    const char *body = apr_pstrcat(r->pool, "<!DOCTYPE html><html><body><a href=\"",
-                                   zc_html_escape(r->pool, url), "\">continue</a></body></html>", NULL);
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    ap_set_content_length(r, (apr_off_t)strlen(body));
-    if (!r->header_only)
-        ap_rputs(body, r);
-    return OK;
+    return zc_respond_body(r, status, "text/html; charset=utf-8",
+                           apr_pstrcat(r->pool, "<!DOCTYPE html><html><body><a href=\"", zc_html_escape(r->pool, url),
+                                       "\">continue</a></body></html>", NULL));
 }
 
 int zc_respond_no_content(request_rec *r)
