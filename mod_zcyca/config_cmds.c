@@ -161,6 +161,21 @@ static const char *zc_cmd_provider_algorithms(cmd_parms *cmd, void *dc, int argc
     return NULL;
 }
 
+static const char *zc_cmd_provider_signed_data(cmd_parms *cmd, void *dc, const char *id, const char *what)
+{
+    const char *err;
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    if (strcmp(what, "tbs") == 0)
+        pv->signs_nonce = 0;
+    else if (strcmp(what, "nonce") == 0)
+        pv->signs_nonce = 1;
+    else
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, id, " ", what, NULL), "must be tbs or nonce", "jlca tbs");
+    return NULL;
+}
+
 /* ---- virtual host ------------------------------------------------------ */
 
 static const char *zc_cmd_origin(cmd_parms *cmd, void *dc, const char *arg)
@@ -283,6 +298,8 @@ const command_rec zc_cmds[] = {
                   "provider id and the URL of its driver download"),
     AP_INIT_TAKE_ARGV("ZcyCAProviderAlgorithms", zc_cmd_provider_algorithms, NULL, RSRC_CONF,
                       "provider id and allowed signature algorithms"),
+    AP_INIT_TAKE2("ZcyCAProviderSignedData", zc_cmd_provider_signed_data, NULL, RSRC_CONF,
+                  "provider id and tbs (sign the full text, default) or nonce (drivers that sign the random only)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
                     "the https origin(s) this virtual host is reached at"),
     AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,

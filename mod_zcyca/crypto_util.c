@@ -171,3 +171,13 @@ int zc_ct_equal(const void *a, const void *b, size_t len)
 {
     return CRYPTO_memcmp(a, b, len) == 0;
 }
+
+int zc_token_shaped(const char *t)
+{
+    if (t == NULL || strlen(t) != 43)
+        return 0;
+    for (; *t; t++)
+        if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
+            return 0;
+    return 1;
+}

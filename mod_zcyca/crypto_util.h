@@ -12,6 +12,9 @@
  * NULL if the RNG failed. */
 const char *zc_token_new(apr_pool_t *p);
 
+/* True for the shape zc_token_new makes: 43 base64url characters. */
+int zc_token_shaped(const char *t);
+
 /* SHA-256 of s into out[32]. */
 void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN]);
 

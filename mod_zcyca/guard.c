@@ -24,7 +24,7 @@ zc_err_t zc_guard_state_change(request_rec *r, int allow, int *is_form)
         return ZC_E_CSRF_REJECTED;
     }
     const char *hdr = apr_table_get(r->headers_in, "Origin");
-    const char *origin = hdr ? zc_origin_normalize(r->pool, hdr) : NULL;
+    const char *origin = zc_request_origin(r);
     if (origin) {
         for (int i = 0; i < sc->origins->nelts; i++)
             if (strcmp(origin, APR_ARRAY_IDX(sc->origins, i, const char *)) == 0)
@@ -33,4 +33,10 @@ zc_err_t zc_guard_state_change(request_rec *r, int allow, int *is_form)
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0303) "refused: Origin '%s' is not an origin of this host",
                   hdr ? ap_escape_logitem(r->pool, hdr) : "(none)");
     return ZC_E_CSRF_REJECTED;
+}
+
+const char *zc_request_origin(request_rec *r)
+{
+    const char *hdr = apr_table_get(r->headers_in, "Origin");
+    return hdr ? zc_origin_normalize(r->pool, hdr) : NULL;
 }

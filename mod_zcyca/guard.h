@@ -13,4 +13,7 @@
  * returns ZC_OK or ZC_E_CSRF_REJECTED. */
 zc_err_t zc_guard_state_change(request_rec *r, int allow, int *is_form);
 
+/* The request's Origin, normalised (zc_origin_normalize), or NULL. */
+const char *zc_request_origin(request_rec *r);
+
 #endif

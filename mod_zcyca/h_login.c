@@ -1,6 +1,8 @@
 /* POST /ca/login (zcyca-login).  The body names the provider; the proof is
+ * either a signed challenge (challenge_id, nonce, certificate, signature) or
  * the client certificate of the TLS handshake on the login virtual host.
- * Every step returns early with its section 7 code. */
+ * Both continue through the same verification and login_finish.  Every
+ * step returns early with its section 7 code. */
 #include "handlers.h"
 #include "guard.h"
 #include "json_req.h"
@@ -8,13 +10,33 @@
 #include "proof.h"
 #include "respond.h"
 #include "verify.h"
+#include "cert.h"
 #include "http_protocol.h"
 
 #define ZC_FIELD_MAX 256
+#define ZC_CERT_TEXT_MAX 24576  /* PEM of the largest certificate we take, with room */
 
 typedef struct {
-    const char *provider, *challenge_id, *return_to;
+    const char *provider, *return_to;
+    zc_challenge_answer_t answer;  /* challenge_id set: a signed-challenge login */
 } zc_login_body_t;
+
+/* The challenge proof fields; the certificate and signature are required
+ * once challenge_id is there. */
+static zc_err_t zc_login_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *a, const char **detail)
+{
+    zc_err_t e;
+    if ((e = zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &a->challenge_id, detail)) != ZC_OK
+        || !a->challenge_id)
+        return e;
+    if ((e = zc_json_get_string(r->pool, o, "nonce", 1, ZC_FIELD_MAX, &a->nonce, detail)) != ZC_OK
+        || (e = zc_json_get_text(r->pool, o, "certificate", 1, ZC_CERT_TEXT_MAX, &a->certificate, detail)) != ZC_OK
+        || (e = zc_json_get_text_list(r->pool, o, "chain", ZC_CERT_MAX_CHAIN, ZC_CERT_TEXT_MAX, &a->chain, detail))
+               != ZC_OK
+        || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a->signature, detail)) != ZC_OK)
+        return e;
+    return zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a->algorithm, detail);
+}
 
 static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, const char **detail)
 {
@@ -36,7 +58,7 @@ static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, cons
         return e;
     if ((e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
         return e;
-    return zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &b->challenge_id, detail);
+    return zc_login_read_answer(r, o, &b->answer, detail);
 }
 
 int zc_h_login(request_rec *r)
@@ -51,20 +73,24 @@ int zc_h_login(request_rec *r)
     if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
         return zc_login_fail(r, e, NULL, NULL, 0, detail);
     ctx.return_to = body.return_to;
-    if (body.challenge_id)
-        return zc_login_fail(r, ZC_E_BAD_REQUEST, body.provider, NULL, 0,
-                             "challenge login is not enabled in this build");
     const zc_provider_t *pv = zc_provider_find(g, body.provider);
     if (!pv)
         return zc_login_fail(r, ZC_E_PROVIDER_UNKNOWN, NULL, NULL, 0, body.provider);
 
     zc_proof_t proof;
-    if ((e = zc_proof_tls(r, &proof, &detail)) != ZC_OK)
-        return zc_login_fail(r, e, pv->id, NULL, 0, detail);
+    int challenge = body.answer.challenge_id != NULL;
+    e = challenge ? zc_proof_challenge(r, &body.answer, "login", pv, &proof, &detail)
+                  : zc_proof_tls(r, &proof, &detail);
+    if (e != ZC_OK) {
+        zc_identity_t seen = {0};
+        if (proof.leaf)
+            (void)zc_cert_info(r->pool, proof.leaf, &seen.cert);
+        return zc_login_fail(r, e, pv->id, proof.leaf ? &seen : NULL, 0, detail);
+    }
     zc_identity_t id = {0};
     const zc_provider_t *const *all = (const zc_provider_t *const *)g->providers->elts;
     e = zc_verify_certificate(r->pool, pv, all, g->providers->nelts, proof.leaf, proof.chain, 0, &id, &detail);
-    if (e == ZC_OK)
+    if (e == ZC_OK && !challenge)
         e = zc_proof_tls_agree(r, &proof);
     if (e != ZC_OK) {
         /* Keep what is known of the certificate for the audit row. */

@@ -64,8 +64,11 @@ int zc_h_providers(request_rec *r)
         apr_array_header_t *names = zc_algorithm_names(r->pool, pv->algorithms);
         for (int j = 0; j < names->nelts; j++)
             json_array_append_new(algs, json_string(APR_ARRAY_IDX(names, j, const char *)));
+        /* Every provider can sign a challenge; mutual TLS needs RSA or ECDSA
+         * (stock OpenSSL has no SM2 in TLS). */
         json_t *methods = json_array();
-        if (!(pv->algorithms == ZC_ALG_SM2_SM3))
+        json_array_append_new(methods, json_string("challenge"));
+        if (pv->algorithms & (ZC_ALG_RSA_SHA256 | ZC_ALG_RSA_PSS_SHA256 | ZC_ALG_ECDSA_SHA256))
             json_array_append_new(methods, json_string("tls"));
         json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "id", pv->id, "name", pv->name, "methods", methods,
                               "algorithms", algs);

@@ -92,7 +92,7 @@ json_t *zc_json_parse_object(apr_pool_t *p, const char *buf, size_t len,
 }
 
 /* 1..max_len bytes of valid UTF-8 without C0 controls or DEL. */
-static const char *zc_text_check(const char *s, size_t len, size_t max_len)
+static const char *zc_text_check(const char *s, size_t len, size_t max_len, int multiline)
 {
     if (len == 0)
         return "is empty";
@@ -102,7 +102,7 @@ static const char *zc_text_check(const char *s, size_t len, size_t max_len)
         unsigned char c = (unsigned char)s[i];
         size_t n;
         unsigned long cp;
-        if (c < 0x20 || c == 0x7f)
+        if ((c < 0x20 || c == 0x7f) && !(multiline && (c == '\n' || c == '\r' || c == '\t')))
             return "contains control characters";
         if (c < 0x80) {
             i++;
@@ -129,11 +129,28 @@ static const char *zc_text_check(const char *s, size_t len, size_t max_len)
     return NULL;
 }
 
-zc_err_t zc_json_get_string(apr_pool_t *p, json_t *obj, const char *name, int required,
-                            size_t max_len, const char **out, const char **detail)
+static zc_err_t zc_json_string_value(apr_pool_t *p, json_t *v, const char *name, size_t max_len, int multiline,
+                                     const char **out, const char **detail)
+{
+    const char *why;
+    if (!json_is_string(v)) {
+        if (detail)
+            *detail = apr_psprintf(p, "field '%s' must be a string", name);
+        return ZC_E_BAD_REQUEST;
+    }
+    if ((why = zc_text_check(json_string_value(v), json_string_length(v), max_len, multiline))) {
+        if (detail)
+            *detail = apr_psprintf(p, "field '%s' %s", name, why);
+        return ZC_E_BAD_REQUEST;
+    }
+    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
+    return ZC_OK;
+}
+
+static zc_err_t zc_json_get(apr_pool_t *p, json_t *obj, const char *name, int required,
+                            size_t max_len, int multiline, const char **out, const char **detail)
 {
     json_t *v;
-    const char *why;
 
     *out = NULL;
     if (!json_is_object(obj) || name == NULL) {
@@ -149,17 +166,49 @@ zc_err_t zc_json_get_string(apr_pool_t *p, json_t *obj, const char *name, int re
             *detail = apr_psprintf(p, "field '%s' is required", name);
         return ZC_E_BAD_REQUEST;
     }
-    if (!json_is_string(v)) {
+    return zc_json_string_value(p, v, name, max_len, multiline, out, detail);
+}
+
+zc_err_t zc_json_get_string(apr_pool_t *p, json_t *obj, const char *name, int required,
+                            size_t max_len, const char **out, const char **detail)
+{
+    return zc_json_get(p, obj, name, required, max_len, 0, out, detail);
+}
+
+zc_err_t zc_json_get_text(apr_pool_t *p, json_t *obj, const char *name, int required,
+                          size_t max_len, const char **out, const char **detail)
+{
+    return zc_json_get(p, obj, name, required, max_len, 1, out, detail);
+}
+
+zc_err_t zc_json_get_text_list(apr_pool_t *p, json_t *obj, const char *name, size_t max_items,
+                               size_t max_len, apr_array_header_t **out, const char **detail)
+{
+    json_t *v = json_is_object(obj) ? json_object_get(obj, name) : NULL;
+    *out = apr_array_make(p, 4, sizeof(const char *));
+    if (v == NULL || json_is_null(v))
+        return ZC_OK;
+    if (json_is_string(v)) {
+        const char *s;
+        zc_err_t e = zc_json_string_value(p, v, name, max_len, 1, &s, detail);
+        if (e == ZC_OK)
+            APR_ARRAY_PUSH(*out, const char *) = s;
+        return e;
+    }
+    if (!json_is_array(v) || json_array_size(v) > max_items) {
         if (detail)
-            *detail = apr_psprintf(p, "field '%s' must be a string", name);
+            *detail = apr_psprintf(p, "field '%s' must be a string or a list of at most %zu strings", name, max_items);
         return ZC_E_BAD_REQUEST;
     }
-    if ((why = zc_text_check(json_string_value(v), json_string_length(v), max_len))) {
-        if (detail)
-            *detail = apr_psprintf(p, "field '%s' %s", name, why);
-        return ZC_E_BAD_REQUEST;
+    size_t i;
+    json_t *m;
+    json_array_foreach(v, i, m) {
+        const char *s;
+        zc_err_t e = zc_json_string_value(p, m, name, max_len, 1, &s, detail);
+        if (e != ZC_OK)
+            return e;
+        APR_ARRAY_PUSH(*out, const char *) = s;
     }
-    *out = apr_pstrmemdup(p, json_string_value(v), json_string_length(v));
     return ZC_OK;
 }
 
@@ -238,7 +287,7 @@ zc_err_t zc_form_get_string(apr_pool_t *p, const char *body, size_t len, const c
             *detail = apr_psprintf(p, "field '%s' is required", name);
         return ZC_E_BAD_REQUEST;
     }
-    if ((why = zc_text_check(found, found_len, max_len))) {
+    if ((why = zc_text_check(found, found_len, max_len, 0))) {
         if (detail)
             *detail = apr_psprintf(p, "field '%s' %s", name, why);
         return ZC_E_BAD_REQUEST;

@@ -4,6 +4,7 @@
 #define ZC_JSON_REQ_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include <jansson.h>
 #include "errors.h"
 
@@ -19,6 +20,17 @@ json_t *zc_json_parse_object(apr_pool_t *p, const char *buf, size_t len,
  *    BAD_REQUEST with *detail naming the field. */
 zc_err_t zc_json_get_string(apr_pool_t *p, json_t *obj, const char *name, int required,
                             size_t max_len, const char **out, const char **detail);
+
+/* The same, but CR, LF and TAB are allowed (PEM text, base64 with line
+ * breaks). */
+zc_err_t zc_json_get_text(apr_pool_t *p, json_t *obj, const char *name, int required,
+                          size_t max_len, const char **out, const char **detail);
+
+/* Member "name" as a list of texts: absent/null → empty list; one string →
+ * one item; an array of at most max_items strings → those.  Anything else,
+ * or an item failing the zc_json_get_text rules → BAD_REQUEST. */
+zc_err_t zc_json_get_text_list(apr_pool_t *p, json_t *obj, const char *name, size_t max_items,
+                               size_t max_len, apr_array_header_t **out, const char **detail);
 
 /* The same for an application/x-www-form-urlencoded body: value of field
  * name (percent-decoded, '+' as space), 1..max_len bytes, no control chars.

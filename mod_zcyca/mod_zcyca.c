@@ -19,6 +19,7 @@ typedef struct {
 
 static const zc_route_t zc_routes[] = {
     {"zcyca-providers", ZC_M(M_GET), zc_h_providers},
+    {"zcyca-challenge", ZC_M(M_POST), zc_h_challenge},
     {"zcyca-login", ZC_M(M_POST), zc_h_login},
     {"zcyca-logout", ZC_M(M_POST), zc_h_logout},
     {"zcyca-session", ZC_M(M_GET), zc_h_session},

@@ -4,6 +4,8 @@
  * verify.c, with the provider's own anchors rather than mod_ssl's list. */
 #include "proof.h"
 #include "cert.h"
+#include "challenge.h"
+#include "sig.h"
 #include "http_ssl.h"
 #include "apr_strings.h"
 
@@ -55,4 +57,47 @@ zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
                   ZCLOGNO(0601) "mod_ssl refused the client certificate (%s) although the provider's anchors "
                   "accept it; check SSLCACertificateFile against ZcyCAProviderTrust", p->ssl_verify);
     return ZC_E_CERT_UNTRUSTED;
+}
+
+zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
+                            const zc_provider_t *pv, zc_proof_t *out, const char **detail)
+{
+    memset(out, 0, sizeof *out);
+    const char *tbs;
+    zc_err_t e = zc_challenge_consume(r, a->challenge_id, a->nonce, purpose, pv, &tbs, &out->account_id, detail);
+    if (e != ZC_OK)
+        return e;
+    unsigned requested = 0;
+    if (a->algorithm && zc_parse_algorithm(r->pool, a->algorithm, &requested)) {
+        *detail = apr_psprintf(r->pool, "unknown algorithm name '%s'", a->algorithm);
+        return ZC_E_ALG_UNSUPPORTED;
+    }
+    out->leaf = zc_cert_parse(r->pool, a->certificate, strlen(a->certificate), &e);
+    if (!out->leaf) {
+        *detail = "certificate is not PEM, base64 DER or DER";
+        return ZC_E_CERT_MALFORMED;
+    }
+    out->chain = zc_cert_stack(r->pool);
+    for (int i = 0; i < a->chain->nelts; i++) {
+        const char *t = APR_ARRAY_IDX(a->chain, i, const char *);
+        STACK_OF(X509) *sk = strstr(t, "-----BEGIN") ? zc_cert_parse_chain(r->pool, t, strlen(t), &e) : NULL;
+        if (sk) {
+            for (int j = 0; j < sk_X509_num(sk); j++)
+                zc_cert_stack_push(out->chain, sk_X509_value(sk, j));
+        }
+        else {
+            X509 *x = strstr(t, "-----BEGIN") ? NULL : zc_cert_parse(r->pool, t, strlen(t), &e);
+            if (!x) {
+                *detail = apr_psprintf(r->pool, "chain item %d is not a certificate", i);
+                return ZC_E_CERT_MALFORMED;
+            }
+            zc_cert_stack_push(out->chain, x);
+        }
+        if (sk_X509_num(out->chain) > ZC_CERT_MAX_CHAIN) {
+            *detail = "chain too long";
+            return ZC_E_CERT_MALFORMED;
+        }
+    }
+    return zc_sig_verify(r->pool, out->leaf, pv->algorithms, requested, a->signature, (const unsigned char *)tbs,
+                         strlen(tbs), &out->algorithm, detail);
 }

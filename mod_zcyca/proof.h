@@ -8,8 +8,16 @@
 typedef struct {
     X509 *leaf;
     STACK_OF(X509) *chain;     /* what the client sent beyond the leaf */
-    const char *ssl_verify;    /* mod_ssl's SSL_CLIENT_VERIFY */
+    const char *ssl_verify;    /* mod_ssl's SSL_CLIENT_VERIFY (tls only) */
+    unsigned algorithm;        /* ZC_ALG_* that verified (challenge only) */
+    apr_int64_t account_id;    /* the account a bind challenge was for */
 } zc_proof_t;
+
+/* The challenge fields of a login or bind body (DESIGN section 4). */
+typedef struct {
+    const char *challenge_id, *nonce, *certificate, *signature, *algorithm;
+    apr_array_header_t *chain;  /* texts: PEM (one or more) or base64 DER each */
+} zc_challenge_answer_t;
 
 /* Mutual TLS: the handshake proved the key; take the certificate mod_ssl
  * saw.  NO_CERTIFICATE when there is none (or no TLS at all). */
@@ -19,5 +27,11 @@ zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail);
  * with no opinion on the chain) may stand; FAILED:... must not pass even if
  * our anchors accept the chain.  Returns ZC_OK or CERT_UNTRUSTED. */
 zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p);
+
+/* Signed challenge: consume the challenge first (one attempt), then parse
+ * the certificate and chain, then check the signature over the text
+ * rebuilt from the row, with the provider's algorithms. */
+zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
+                            const zc_provider_t *pv, zc_proof_t *out, const char **detail);
 
 #endif

@@ -9,8 +9,6 @@
 #include <jansson.h>
 #include "json_req.h"
 
-#define ZC_TOKEN_CHARS 43
-
 const char *zc_cookie_get(request_rec *r, const char *name)
 {
     const char *hdr = apr_table_get(r->headers_in, "Cookie");
@@ -25,16 +23,6 @@ const char *zc_cookie_get(request_rec *r, const char *name)
         hdr = end;
     }
     return NULL;
-}
-
-static int zc_token_shaped(const char *t)
-{
-    if (!t || strlen(t) != ZC_TOKEN_CHARS)
-        return 0;
-    for (; *t; t++)
-        if (!apr_isalnum(*t) && *t != '-' && *t != '_')
-            return 0;
-    return 1;
 }
 
 /* SHA-256 of the request's session token, or NULL without a well-formed one. */

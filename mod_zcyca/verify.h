@@ -20,6 +20,7 @@ typedef struct {
     const char *keyid_oid;   /* for ZC_KEYID_EXT */
     const char *driver_url;  /* may be NULL */
     unsigned algorithms;     /* ZC_ALG_* bits */
+    int signs_nonce;         /* ZcyCAProviderSignedData nonce: drivers sign the nonce alone */
     const char *defined_at;  /* "file:line" of the ZcyCAProvider line */
 } zc_provider_t;
 

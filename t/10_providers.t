@@ -7,18 +7,20 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 13, need_module('zcyca');
+plan tests => 14, need_module('zcyca');
 
 my $r = req('GET', tls_url('/ca/providers'));
 is($r->{code}, 200, 'GET /ca/providers');
 my @ids = map { $_->{id} } @{ $r->{json}{providers} // [] };
-is_deeply(\@ids, [qw(pa pb pc)], 'every configured provider, in configuration order');
+is_deeply(\@ids, [qw(pa pb pc ps pn pe pr)], 'every configured provider, in configuration order');
 my ($pa) = grep { $_->{id} eq 'pa' } @{ $r->{json}{providers} };
 is($pa->{name}, '吉林安信CA', 'display name in UTF-8');
 is($pa->{driver_url}, 'https://drivers.example.cn/pa-setup.exe', 'driver download URL');
-is_deeply($pa->{methods}, ['tls'], 'methods');
+is_deeply($pa->{methods}, ['challenge', 'tls'], 'methods: challenge and tls');
 is_deeply($pa->{algorithms}, [qw(sm2-sm3 rsa-sha256 rsa-pss-sha256 ecdsa-sha256)], 'all algorithms by default');
 my ($pb) = grep { $_->{id} eq 'pb' } @{ $r->{json}{providers} };
+my ($ps) = grep { $_->{id} eq 'ps' } @{ $r->{json}{providers} };
+is_deeply($ps->{methods}, ['challenge'], 'an SM2-only provider offers no TLS login');
 is_deeply($pb->{algorithms}, ['ecdsa-sha256'], 'ZcyCAProviderAlgorithms narrows the list');
 ok(exists $pb->{driver_url} && !defined $pb->{driver_url}, 'no driver URL → null');
 

@@ -9,11 +9,13 @@ use File::Temp ();
 use JSON::PP ();
 use DBI ();
 use Digest::SHA ();
+use MIME::Base64 ();
 use Apache::Test ();
 use Test2::API ();
 
 our @EXPORT = qw(tls_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
-                 make_region make_account bind_cert login_tls uniq pki);
+                 make_region make_account bind_cert login_tls uniq pki
+                 challenge sign_text login_challenge cert_text der_to_raw);
 
 # Test names and diagnostics carry Chinese text.
 # (set once the test's plan has made its formatter)
@@ -104,6 +106,8 @@ sub issue_cert {
     push @cmd, '--end', $o{end} if $o{end};
     push @cmd, '--ku', $o{ku} if $o{ku};
     push @cmd, '--eku', $o{eku} if $o{eku};
+    push @cmd, '--ext', $_ for @{ $o{ext} // [] };
+    push @cmd, '--csr', $o{csr} if $o{csr};
     system(@cmd) == 0 or die "mkpki issue $name failed\n";
     return $name;
 }
@@ -160,6 +164,87 @@ sub login_tls {
     my ($cert, %o) = @_;
     my $url = $o{url} // tls_url('/ca/login');
     return req('POST', $url, cert => $cert, json => { provider => $o{provider} // 'pa' }, origin => 1, %o);
+}
+
+# POST /ca/challenge; returns the response with {pre} = the pre-login cookie pair.
+sub challenge {
+    my (%o) = @_;
+    my %body = (purpose => $o{purpose} // 'login', provider => $o{provider} // 'pa');
+    $body{account} = $o{account} if defined $o{account};
+    my $r = req('POST', $o{url} // tls_url('/ca/challenge'), json => \%body, origin => 1,
+                ($o{pre} || $o{cookie} ? (cookie => join('; ', grep { $_ } $o{pre}, $o{cookie})) : ()));
+    my $c = $r->{cookies}{zcyca_pre};
+    $r->{pre} = $c ? "zcyca_pre=$c->{value}" : $o{pre};
+    return $r;
+}
+
+# DER ECDSA-Sig-Value → r||s, each left-padded to $n bytes.
+sub der_to_raw {
+    my ($der, $n) = @_;
+    $n //= 32;
+    my @i;
+    my $pos = 2;
+    $pos += ord(substr($der, 1, 1)) & 0x7f if ord(substr($der, 1, 1)) & 0x80;
+    for (1 .. 2) {
+        die "not an INTEGER\n" unless ord(substr($der, $pos, 1)) == 2;
+        my $len = ord(substr($der, $pos + 1, 1));
+        my $v = substr($der, $pos + 2, $len);
+        $v =~ s/^\x00+//;
+        push @i, ("\x00" x ($n - length $v)) . $v;
+        $pos += 2 + $len;
+    }
+    return join '', @i;
+}
+
+# sign_text(CERTNAME, TEXT, alg => rsa|pss|ecdsa|sm2, format => der|raw|skf, sm2_id => 0|1,
+#           engine_key => 'pkcs11:...' (sign on a token through the pkcs11 engine))
+# → the signature, base64.
+sub sign_text {
+    my ($name, $text, %o) = @_;
+    my $dir = File::Temp->newdir;
+    _write("$dir/msg", $text);
+    my $key = pki() . "/$name.key";
+    my $alg = $o{alg} // 'ecdsa';
+    my @cmd;
+    if ($alg eq 'sm2') {
+        @cmd = ('openssl', 'pkeyutl', '-sign', '-inkey', $key, '-rawin', '-digest', 'sm3',
+                (($o{sm2_id} // 1) ? ('-pkeyopt', 'distid:1234567812345678') : ()), '-in', "$dir/msg", '-out', "$dir/sig");
+    }
+    else {
+        my @k = $o{engine_key} ? ('-engine', 'pkcs11', '-keyform', 'engine', '-sign', $o{engine_key}) : ('-sign', $key);
+        @cmd = ('openssl', 'dgst', '-sha256', @k,
+                ($alg eq 'pss' ? ('-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32') : ()),
+                '-out', "$dir/sig", "$dir/msg");
+    }
+    system(join(' ', map { "'$_'" } @cmd) . ' 2>/dev/null') == 0 or die "signing failed: @cmd\n";
+    my $sig = _read("$dir/sig");
+    my $fmt = $o{format} // 'der';
+    $sig = der_to_raw($sig) if $fmt eq 'raw';
+    $sig = join '', map { ("\x00" x 32) . $_ } unpack('(a32)2', der_to_raw($sig)) if $fmt eq 'skf';
+    return MIME::Base64::encode_base64($sig, '');
+}
+
+# The certificate as PEM text (what a driver would send).
+sub cert_text { _read(pki() . "/$_[0].crt") }
+
+# A challenge login: fetch a challenge, sign its tbs with NAME's key, post it.
+# Options: provider, alg, format, sm2_id, chain => [names], cert => name to present,
+#          tamper => sub { $_[0] } on the tbs, pre, algorithm, challenge => an existing one.
+sub login_challenge {
+    my ($name, %o) = @_;
+    my $c = $o{challenge} // challenge(provider => $o{provider}, pre => $o{pre});
+    die "no challenge: $c->{code} $c->{body}\n" unless $c->{json} && $c->{json}{challenge_id};
+    my $tbs = $c->{json}{tbs};
+    $tbs = $o{tamper}->($tbs) if $o{tamper};
+    my $body = { provider => $o{provider} // 'pa', challenge_id => $c->{json}{challenge_id},
+                 nonce => $c->{json}{nonce}, certificate => cert_text($o{cert} // $name),
+                 signature => $o{signature} // sign_text($name, $tbs, %o) };
+    $body->{chain} = [ map { cert_text($_) } @{ $o{chain} } ] if $o{chain};
+    $body->{algorithm} = $o{algorithm} if $o{algorithm};
+    $body->{$_} = $o{override}{$_} for keys %{ $o{override} // {} };
+    my $r = req('POST', $o{url} // tls_url('/ca/login'), json => $body, origin => 1, cookie => $c->{pre});
+    $r->{challenge} = $c;
+    return $r;
 }
 
 1;

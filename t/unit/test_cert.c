@@ -1,12 +1,8 @@
 /* Unit tests: cert.c (parsing, information, usage, key ids, SM2). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 #include <openssl/x509v3.h>
 
@@ -21,10 +17,12 @@ typedef struct {
     X509 *root, *leaf, *sm2_root, *sm2_leaf;
 } zc_t_fix_t;
 
+ZC_T_GROUP_FIXTURE(zc_t_fix_t)
+
 static int zc_t_group_setup(void **state)
 {
-    zc_t_fix_t *f = calloc(1, sizeof *f);
-    if (f == NULL || apr_pool_create(&f->pool, NULL) != APR_SUCCESS)
+    zc_t_fix_t *f = zc_t_group_new();
+    if (f == NULL)
         return -1;
     f->root_key = zc_tp_key(f->pool, ZC_TP_RSA);
     f->leaf_key = zc_tp_key(f->pool, ZC_TP_EC);
@@ -35,27 +33,6 @@ static int zc_t_group_setup(void **state)
     f->sm2_root = zc_tp_ca(f->pool, "ZCYCA SM2 Root", f->sm2_root_key, NULL, NULL);
     f->sm2_leaf = zc_tp_leaf(f->pool, "李四", f->sm2_leaf_key, f->sm2_root, f->sm2_root_key);
     *state = f;
-    return 0;
-}
-
-static int zc_t_group_teardown(void **state)
-{
-    zc_t_fix_t *f = *state;
-    apr_pool_destroy(f->pool);
-    free(f);
-    return 0;
-}
-
-static int zc_t_setup(void **state)
-{
-    zc_t_fix_t *f = *state;
-    return apr_pool_create(&f->p, f->pool) == APR_SUCCESS ? 0 : -1;
-}
-
-static int zc_t_teardown(void **state)
-{
-    zc_t_fix_t *f = *state;
-    apr_pool_destroy(f->p);
     return 0;
 }
 
@@ -381,18 +358,9 @@ static void zc_t_stack(void **state)
     assert_ptr_equal(sk_X509_value(sk, 0), f->leaf);  /* same object, up-ref'd */
 }
 
-#define ZC_T(fn) cmocka_unit_test_setup_teardown(fn, zc_t_setup, zc_t_teardown)
+static const struct CMUnitTest zc_t_tests[] = {
+    ZC_T_FIX(zc_t_formats), ZC_T_FIX(zc_t_malformed), ZC_T_FIX(zc_t_chain), ZC_T_FIX(zc_t_bundle), ZC_T_FIX(zc_t_info),
+    ZC_T_FIX(zc_t_hex_time), ZC_T_FIX(zc_t_usage), ZC_T_FIX(zc_t_keyid), ZC_T_FIX(zc_t_sm2), ZC_T_FIX(zc_t_stack),
+};
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        ZC_T(zc_t_formats), ZC_T(zc_t_malformed), ZC_T(zc_t_chain), ZC_T(zc_t_bundle), ZC_T(zc_t_info),
-        ZC_T(zc_t_hex_time), ZC_T(zc_t_usage), ZC_T(zc_t_keyid), ZC_T(zc_t_sm2), ZC_T(zc_t_stack),
-    };
-    int rc;
-
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("cert", tests, zc_t_group_setup, zc_t_group_teardown);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("cert", zc_t_tests, zc_t_group_setup, zc_t_group_teardown)

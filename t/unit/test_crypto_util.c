@@ -1,31 +1,12 @@
 /* Unit tests: crypto_util.c (tokens, SHA-256, base64). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 #include <openssl/rand.h>
 
 #include "crypto_util.h"
-
-static int zc_t_setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS)
-        return -1;
-    *state = p;
-    return 0;
-}
-
-static int zc_t_teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 static void zc_t_token(void **state)
 {
@@ -141,21 +122,9 @@ static void zc_t_ct_equal(void **state)
     assert_true(zc_ct_equal("", "", 0));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(zc_t_token, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test(zc_t_sha256),
-        cmocka_unit_test_setup_teardown(zc_t_log_tag, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_b64_encode, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_b64_roundtrip, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_b64_decode, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test(zc_t_ct_equal),
-    };
-    int rc;
+static const struct CMUnitTest zc_t_tests[] = {
+    ZC_T(zc_t_token), cmocka_unit_test(zc_t_sha256), ZC_T(zc_t_log_tag), ZC_T(zc_t_b64_encode),
+    ZC_T(zc_t_b64_roundtrip), ZC_T(zc_t_b64_decode), cmocka_unit_test(zc_t_ct_equal),
+};
 
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("crypto_util", tests, NULL, NULL);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("crypto_util", zc_t_tests, NULL, NULL)

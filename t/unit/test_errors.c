@@ -1,31 +1,12 @@
 /* Unit tests: errors.c (the section 7 table, JSON body, HTML page). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 #include <jansson.h>
 
 #include "errors.h"
-
-static int zc_t_setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS)
-        return -1;
-    *state = p;
-    return 0;
-}
-
-static int zc_t_teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 static void zc_t_table(void **state)
 {
@@ -185,23 +166,10 @@ static void zc_t_html_back_link(void **state)
     assert_non_null(strstr(zc_err_html(*state, ZC_OK, NULL), "SERVICE_UNAVAILABLE"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(zc_t_table),
-        cmocka_unit_test(zc_t_by_code),
-        cmocka_unit_test(zc_t_reasons),
-        cmocka_unit_test_setup_teardown(zc_t_json_exact, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_json_all, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_json_invalid, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_escape, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_html_all, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_html_back_link, zc_t_setup, zc_t_teardown),
-    };
-    int rc;
+static const struct CMUnitTest zc_t_tests[] = {
+    cmocka_unit_test(zc_t_table), cmocka_unit_test(zc_t_by_code), cmocka_unit_test(zc_t_reasons),
+    ZC_T(zc_t_json_exact), ZC_T(zc_t_json_all), ZC_T(zc_t_json_invalid), ZC_T(zc_t_escape),
+    ZC_T(zc_t_html_all), ZC_T(zc_t_html_back_link),
+};
 
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("errors", tests, NULL, NULL);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("errors", zc_t_tests, NULL, NULL)

@@ -1,30 +1,11 @@
 /* Unit tests: json_req.c (request JSON and form bodies). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 
 #include "json_req.h"
-
-static int zc_t_setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS)
-        return -1;
-    *state = p;
-    return 0;
-}
-
-static int zc_t_teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 /* Parse s (strlen) and return the error code; detail into *detail. */
 static zc_err_t zc_t_parse(apr_pool_t *p, const char *s, size_t len, const char **detail)
@@ -224,20 +205,9 @@ static void zc_t_dump(void **state)
     assert_null(zc_json_dump(p, NULL));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(zc_t_parse_ok, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_parse_bad, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_parse_depth, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_get_string, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_form_get, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_dump, zc_t_setup, zc_t_teardown),
-    };
-    int rc;
+static const struct CMUnitTest zc_t_tests[] = {
+    ZC_T(zc_t_parse_ok), ZC_T(zc_t_parse_bad), ZC_T(zc_t_parse_depth), ZC_T(zc_t_get_string),
+    ZC_T(zc_t_form_get), ZC_T(zc_t_dump),
+};
 
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("json_req", tests, NULL, NULL);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("json_req", zc_t_tests, NULL, NULL)

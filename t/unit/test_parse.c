@@ -1,32 +1,13 @@
 /* Unit tests: parse.c (strict directive value parsers). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 
 #include "parse.h"
-
-static int zc_t_setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS)
-        return -1;
-    *state = p;
-    return 0;
-}
-
-static int zc_t_teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 static void zc_t_seconds(void **state)
 {
@@ -259,22 +240,9 @@ static void zc_t_cookie(void **state)
     assert_non_null(zc_parse_cookie_name(p, NULL));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(zc_t_seconds, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_long, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_provider_id, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_keyid_mode, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_origin, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_url, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_algorithms, zc_t_setup, zc_t_teardown),
-        cmocka_unit_test_setup_teardown(zc_t_cookie, zc_t_setup, zc_t_teardown),
-    };
-    int rc;
+static const struct CMUnitTest zc_t_tests[] = {
+    ZC_T(zc_t_seconds), ZC_T(zc_t_long), ZC_T(zc_t_provider_id), ZC_T(zc_t_keyid_mode), ZC_T(zc_t_origin),
+    ZC_T(zc_t_url), ZC_T(zc_t_algorithms), ZC_T(zc_t_cookie),
+};
 
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("parse", tests, NULL, NULL);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("parse", zc_t_tests, NULL, NULL)

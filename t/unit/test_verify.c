@@ -1,13 +1,9 @@
 /* Unit tests: trust.c (anchors, chain verification) and verify.c (the one
  * verification path: provider + certificate → identity). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
+#include "unit.h"
+
 #include <string.h>
 
-#include <cmocka.h>
-#include <apr_general.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
 
@@ -23,11 +19,13 @@ typedef struct {
     zc_trust_t *t_a, *t_b;    /* provider A: root + intermediate; B: its root */
 } zc_t_fix_t;
 
+ZC_T_GROUP_FIXTURE(zc_t_fix_t)
+
 static int zc_t_group_setup(void **state)
 {
-    zc_t_fix_t *f = calloc(1, sizeof *f);
+    zc_t_fix_t *f = zc_t_group_new();
     const char *why;
-    if (f == NULL || apr_pool_create(&f->pool, NULL) != APR_SUCCESS)
+    if (f == NULL)
         return -1;
     f->dir = zc_tp_tmpdir(f->pool);
     f->ka_root = zc_tp_key(f->pool, ZC_TP_RSA);
@@ -51,27 +49,6 @@ static int zc_t_group_setup(void **state)
     if (!f->t_a || !f->t_b)
         return -1;
     *state = f;
-    return 0;
-}
-
-static int zc_t_group_teardown(void **state)
-{
-    zc_t_fix_t *f = *state;
-    apr_pool_destroy(f->pool);
-    free(f);
-    return 0;
-}
-
-static int zc_t_setup(void **state)
-{
-    zc_t_fix_t *f = *state;
-    return apr_pool_create(&f->p, f->pool) == APR_SUCCESS ? 0 : -1;
-}
-
-static int zc_t_teardown(void **state)
-{
-    zc_t_fix_t *f = *state;
-    apr_pool_destroy(f->p);
     return 0;
 }
 
@@ -389,18 +366,9 @@ static void zc_t_verify_errors(void **state)
     assert_non_null(strstr(d, "1.2.3.4"));
 }
 
-#define ZC_T(fn) cmocka_unit_test_setup_teardown(fn, zc_t_setup, zc_t_teardown)
+static const struct CMUnitTest zc_t_tests[] = {
+    ZC_T_FIX(zc_t_load), ZC_T_FIX(zc_t_load_errors), ZC_T_FIX(zc_t_paths), ZC_T_FIX(zc_t_times),
+    ZC_T_FIX(zc_t_sm2_chain), ZC_T_FIX(zc_t_threads), ZC_T_FIX(zc_t_verify), ZC_T_FIX(zc_t_verify_errors),
+};
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        ZC_T(zc_t_load), ZC_T(zc_t_load_errors), ZC_T(zc_t_paths), ZC_T(zc_t_times), ZC_T(zc_t_sm2_chain),
-        ZC_T(zc_t_threads), ZC_T(zc_t_verify), ZC_T(zc_t_verify_errors),
-    };
-    int rc;
-
-    apr_initialize();
-    rc = cmocka_run_group_tests_name("trust+verify", tests, zc_t_group_setup, zc_t_group_teardown);
-    apr_terminate();
-    return rc;
-}
+ZC_T_MAIN("trust+verify", zc_t_tests, zc_t_group_setup, zc_t_group_teardown)

@@ -1,0 +1,69 @@
+/* POST /ca/challenge (zcyca-challenge): {"purpose","provider","account"?}
+ * → {"challenge_id","nonce","tbs","expires_at"}.  No session is needed for
+ * login; a bind challenge names the account and needs a session. */
+#include "handlers.h"
+#include "challenge.h"
+#include "db.h"
+#include "guard.h"
+#include "json_req.h"
+#include "respond.h"
+#include "session.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+#define ZC_FIELD_MAX 256
+
+static zc_err_t zc_account_id(request_rec *r, const char *login, apr_int64_t *id)
+{
+    const char *v[] = {login};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_ACCOUNT_ID_BY_LOGIN, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    if (PQntuples(res) == 0)
+        return ZC_E_NOT_FOUND;
+    *id = apr_atoi64(PQgetvalue(res, 0, 0));
+    return ZC_OK;
+}
+
+int zc_h_challenge(request_rec *r)
+{
+    const char *buf, *detail = NULL, *purpose, *provider, *account;
+    apr_size_t len;
+    zc_err_t e;
+    if ((e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) != ZC_OK)
+        return zc_respond_error(r, e);
+    if ((e = zc_read_body(r, &buf, &len)) != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1101) "challenge: body refused");
+    json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
+    if (!o || (e = zc_json_get_string(r->pool, o, "purpose", 1, 16, &purpose, &detail)) != ZC_OK
+        || (e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK
+        || (e = zc_json_get_string(r->pool, o, "account", 0, ZC_FIELD_MAX, &account, &detail)) != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1102) "challenge: %s", detail);
+    int bind = strcmp(purpose, "bind") == 0;
+    if (!bind && strcmp(purpose, "login") != 0)
+        ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1103) "challenge: purpose must be login or bind");
+    const zc_provider_t *pv = zc_provider_find(zc_srv_cfg(r->server)->g, provider);
+    if (!pv)
+        ZC_RETURN_ERROR(r, ZC_E_PROVIDER_UNKNOWN, APLOG_INFO, ZCLOGNO(1104) "challenge: unknown provider");
+    apr_int64_t account_id = 0;
+    if (bind) {
+        zc_session_t *s;
+        if ((e = zc_session_load(r, &s)) != ZC_OK)
+            ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1105) "challenge: bind needs a session");
+        if (!account)
+            ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1106) "challenge: bind needs the account");
+        if ((e = zc_account_id(r, account, &account_id)) != ZC_OK)
+            ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1107) "challenge: no account for bind");
+    }
+    else if (account)
+        ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1108) "challenge: account only goes with bind");
+
+    zc_challenge_issued_t c;
+    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(1109) "challenge: could not be stored");
+    json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "challenge_id", c.id, "nonce", c.nonce, "tbs", c.tbs,
+                            "signed_data", pv->signs_nonce ? "nonce" : "tbs", "expires_at",
+                            zc_rfc3339(r->pool, c.expires_at));
+    return zc_respond_json(r, HTTP_OK, zc_json_dump(r->pool, out));
+}
