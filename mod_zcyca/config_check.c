@@ -29,7 +29,7 @@ int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             return zc_check_fail(v, apr_psprintf(ptemp, "ZcyCASessionIdle %ld is longer than ZcyCASessionMax %ld "
                                                  "for virtual host %s (%s:%d): make the idle time the shorter",
                                                  sc->session_idle, sc->session_max, v->server_hostname,
-                                                 v->defn_name ? v->defn_name : "main", v->defn_line_number));
+                                                 v->defn_name ? v->defn_name : "the main server config", v->defn_line_number));
     }
     return OK;
 }

@@ -7,8 +7,8 @@
 
 static const char *zc_cmd_fail(cmd_parms *cmd, const char *arg, const char *why, const char *example)
 {
-    return apr_psprintf(cmd->pool, "%s %s: %s (example: %s %s)", cmd->cmd->name, arg ? arg : "", why,
-                        cmd->cmd->name, example);
+    return apr_psprintf(cmd->pool, "%s%s%s: %s (example: %s %s)", cmd->cmd->name, arg && *arg ? " " : "",
+                        arg ? arg : "", why, cmd->cmd->name, example);
 }
 
 static const char *zc_cmd_global_only(cmd_parms *cmd)
@@ -32,7 +32,7 @@ static const char *zc_cmd_database(cmd_parms *cmd, void *dc, const char *arg)
 static const char *zc_cmd_database_pool(cmd_parms *cmd, void *dc, int argc, char *const argv[])
 {
     zc_global_t *g = zc_srv_cfg(cmd->server)->g;
-    const char *ex = "0 2 8 300";
+    const char *ex = "0 8 2 300";
     long min, max, keep, ttl;
     const char *why, *err = zc_cmd_global_only(cmd);
     if (err)
@@ -167,9 +167,9 @@ static const char *zc_cmd_provider_signed_data(cmd_parms *cmd, void *dc, const c
     zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
     if (!pv)
         return err;
-    if (strcmp(what, "tbs") == 0)
+    if (strcasecmp(what, "tbs") == 0)
         pv->signs_nonce = 0;
-    else if (strcmp(what, "nonce") == 0)
+    else if (strcasecmp(what, "nonce") == 0)
         pv->signs_nonce = 1;
     else
         return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, id, " ", what, NULL), "must be tbs or nonce", "jlca tbs");
@@ -269,7 +269,7 @@ static const char *zc_cmd_dir_url(cmd_parms *cmd, void *dc, const char *arg)
     zc_dir_cfg_t *d = dc;
     const char *why = zc_parse_url(cmd->pool, arg);
     if (why)
-        return zc_cmd_fail(cmd, arg, why, "/login.html");
+        return zc_cmd_fail(cmd, arg, why, cmd->info == (void *)1 ? "/login.html" : "/app/");
     if (cmd->info == (void *)1) {
         d->login_url = arg;
         d->login_url_set = 1;

@@ -226,13 +226,20 @@ static zc_conn_t *zc_db_acquire(request_rec *r)
     return rq->conn;
 }
 
-/* Give up the request's connection now (it is broken). */
+/* Give the request's connection back now (released if usable, else
+ * dropped) instead of when the request ends. */
 static void zc_db_drop(request_rec *r)
 {
     zc_req_t *rq = zc_req(r);
     request_rec *main = r->main ? r->main : r;
-    apr_pool_cleanup_run(main->pool, rq->conn, zc_db_release);
+    if (rq->conn)
+        apr_pool_cleanup_run(main->pool, rq->conn, zc_db_release);
     rq->conn = NULL;
+}
+
+void zc_db_done(request_rec *r)
+{
+    zc_db_drop(r);
 }
 
 static apr_status_t zc_db_pqclear(void *res)

@@ -23,6 +23,10 @@ void zc_db_child_init(apr_pool_t *pchild, server_rec *s);
 zc_err_t zc_db_exec(request_rec *r, zc_q_t q, const char *const *values, const int *lengths,
                     const int *formats, PGresult **res);
 
+/* The request needs no more statements: hand its connection back now, so a
+ * slow backend behind AuthType zcyca does not hold a pool slot. */
+void zc_db_done(request_rec *r);
+
 /* Rows changed / returned helpers over a result from zc_db_exec. */
 static inline const char *zc_db_val(PGresult *res, int row, int col)
 {

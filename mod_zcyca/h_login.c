@@ -11,6 +11,9 @@
 #include "respond.h"
 #include "verify.h"
 #include "cert.h"
+#include "sig.h"
+#include "tls.h"
+#include "apr_strings.h"
 #include "http_protocol.h"
 
 #define ZC_FIELD_MAX 256
@@ -92,6 +95,15 @@ int zc_h_login(request_rec *r)
     e = zc_verify_certificate(r->pool, pv, all, g->providers->nelts, proof.leaf, proof.chain, 0, &id, &detail);
     if (e == ZC_OK && !challenge)
         e = zc_proof_tls_agree(r, &proof);
+    /* ZcyCAProviderAlgorithms holds for TLS too: the key must be of a kind
+     * the provider allows. */
+    if (e == ZC_OK && !challenge && !(zc_sig_algorithms_for(proof.leaf) & pv->algorithms)) {
+        e = ZC_E_ALG_UNSUPPORTED;
+        detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
+    }
+    if (e != ZC_OK && !challenge && zc_tls_tolerated_error(r->connection))
+        detail = apr_pstrcat(r->pool, detail ? detail : "", " (TLS handshake: ",
+                             zc_tls_tolerated_error(r->connection), ")", NULL);
     if (e != ZC_OK) {
         /* Keep what is known of the certificate for the audit row. */
         if (!id.cert.serial)

@@ -6,6 +6,7 @@
 #include "respond.h"
 #include "session.h"
 #include "cert.h"
+#include "db.h"
 #include "http_core.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
@@ -47,6 +48,7 @@ int zc_identity_authn(request_rec *r)
         return DECLINED;
     zc_session_t *s;
     zc_err_t e = zc_session_load(r, &s);
+    zc_db_done(r);
     if (e == ZC_OK) {
         r->user = apr_pstrdup(r->pool, s->login);
         r->ap_auth_type = "zcyca";

@@ -32,24 +32,24 @@ static const char *zc_parse_number(apr_pool_t *p, const char *arg, long min, lon
     long v = 0;
 
     if (arg == NULL || *arg == '\0')
-        return apr_psprintf(p, "empty value; give a whole number%s", unit);
+        return apr_psprintf(p, "empty value; give a whole number%s%s", *unit ? " of " : "", unit);
     for (const char *s = arg; *s; s++) {
         if (!zc_is_digit(*s))
-            return apr_psprintf(p, "not a whole number%s (digits only, no sign or suffix)", unit);
+            return apr_psprintf(p, "not a whole number%s%s (digits only, no sign or suffix)", *unit ? " of " : "", unit);
         int d = *s - '0';
         if (v > (LONG_MAX - d) / 10)
-            return apr_psprintf(p, "number too large; must be between %ld and %ld%s", min, max, unit);
+            return apr_psprintf(p, "number too large; must be between %ld and %ld%s%s", min, max, *unit ? " " : "", unit);
         v = v * 10 + d;
     }
     if (v < min || v > max)
-        return apr_psprintf(p, "out of range; must be between %ld and %ld%s", min, max, unit);
+        return apr_psprintf(p, "out of range; must be between %ld and %ld%s%s", min, max, *unit ? " " : "", unit);
     *out = v;
     return NULL;
 }
 
 const char *zc_parse_seconds(apr_pool_t *p, const char *arg, long min, long max, long *out)
 {
-    return zc_parse_number(p, arg, min, max, out, " of seconds");
+    return zc_parse_number(p, arg, min, max, out, "seconds");
 }
 
 const char *zc_parse_long(apr_pool_t *p, const char *arg, long min, long max, long *out)

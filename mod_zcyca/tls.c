@@ -60,8 +60,8 @@ static int zc_tls_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CT
     int mode = SSL_CTX_get_verify_mode(ctx);
     if (!(mode & SSL_VERIFY_PEER) || (mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT)) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     ZCLOGNO(0010) "ZcyCATLSLogin is on for %s (%s:%d) but SSLVerifyClient is not optional_no_ca; "
-                     "set SSLVerifyClient optional_no_ca at virtual-host level",
+                     ZCLOGNO(0010) "ZcyCATLSLogin is on for %s (%s:%d) but SSLVerifyClient asks for no certificate "
+                     "or requires one; set SSLVerifyClient optional_no_ca at virtual-host level",
                      s->server_hostname, s->defn_name ? s->defn_name : "?", s->defn_line_number);
         return OK;
     }

@@ -8,7 +8,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 84, need_module('zcyca');
+plan tests => 85, need_module('zcyca');
 
 my $R  = make_region(uniq('r-on'), 1, 'pa', 'pb', 'pc');
 my $ROFF = make_region(uniq('r-off'), 0, 'pa');
@@ -26,6 +26,7 @@ $c{dis}   = issue_cert(uniq('disabled'), ca => 'pa');
 $c{off}   = issue_cert(uniq('regoff'), ca => 'pa');
 $c{nacc}  = issue_cert(uniq('notacc'), ca => 'pb');
 $c{ux}    = issue_cert(uniq('untrusted'), ca => 'ux');
+$c{pbrsa} = issue_cert(uniq('pb-rsa'), ca => 'pb', key => 'rsa');
 
 my $alice = make_account(uniq('alice'), region => $R, name => '张三');
 my $bob   = make_account(uniq('bob'), region => $R);
@@ -141,6 +142,7 @@ my @fail = (
     [ 'region disabled',           $c{off},   'pa', 403, 'REGION_DISABLED' ],
     [ 'provider not accepted',     $c{nacc},  'pb', 403, 'PROVIDER_NOT_ACCEPTED' ],
     [ 'unknown provider',          $c{rsa},   'nope', 400, 'PROVIDER_UNKNOWN' ],
+    [ 'RSA key, provider allows ECDSA only', $c{pbrsa}, 'pb', 400, 'ALG_UNSUPPORTED' ],
 );
 for my $f (@fail) {
     my ($what, $cert, $prov, $status, $code) = @$f;

@@ -74,6 +74,7 @@ static int zc_t_group_setup(void **state)
     zc_t_fix_t *f = zc_t_group_new();
     if (f == NULL)
         return -1;
+    *state = f;   /* cmocka runs the group teardown even when this fails */
     f->k_ca = zc_tp_key(f->pool, ZC_TP_RSA);
     f->k_rsa = zc_tp_key(f->pool, ZC_TP_RSA);
     f->k_ec = zc_tp_key(f->pool, ZC_TP_EC);
@@ -93,7 +94,6 @@ static int zc_t_group_setup(void **state)
     f->ecsm2 = zc_tp_leaf(f->pool, "赵六", f->k_ecsm2, f->sm2_root, f->k_sm2_root);
     f->p384 = zc_tp_leaf(f->pool, "P-384", f->k_p384, f->ca, f->k_ca);
     f->pss = zc_tp_leaf(f->pool, "RSA-PSS", f->k_pss, f->ca, f->k_ca);
-    *state = f;
     return 0;
 }
 
