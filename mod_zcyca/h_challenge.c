@@ -3,28 +3,14 @@
  * login; a bind challenge names the account and needs a session. */
 #include "handlers.h"
 #include "challenge.h"
-#include "db.h"
+#include "queries.h"
 #include "guard.h"
 #include "json_req.h"
 #include "respond.h"
 #include "session.h"
 #include "http_protocol.h"
-#include "apr_strings.h"
 
 #define ZC_FIELD_MAX 256
-
-static zc_err_t zc_account_id(request_rec *r, const char *login, apr_int64_t *id)
-{
-    const char *v[] = {login};
-    PGresult *res;
-    zc_err_t e = zc_db_exec(r, ZC_Q_ACCOUNT_ID_BY_LOGIN, v, NULL, NULL, &res);
-    if (e != ZC_OK)
-        return e;
-    if (PQntuples(res) == 0)
-        return ZC_E_NOT_FOUND;
-    *id = apr_atoi64(PQgetvalue(res, 0, 0));
-    return ZC_OK;
-}
 
 int zc_h_challenge(request_rec *r)
 {
@@ -53,7 +39,7 @@ int zc_h_challenge(request_rec *r)
             ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1105) "challenge: bind needs a session");
         if (!account)
             ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1106) "challenge: bind needs the account");
-        if ((e = zc_account_id(r, account, &account_id)) != ZC_OK)
+        if ((e = zc_q_account_id(r, account, &account_id)) != ZC_OK)
             ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1107) "challenge: no account for bind");
     }
     else if (account)

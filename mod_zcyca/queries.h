@@ -36,6 +36,9 @@ zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash);
 zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id);
 zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle);
 
+/* The id of the account with this login; ZC_E_NOT_FOUND when none. */
+zc_err_t zc_q_account_id(request_rec *r, const char *login, apr_int64_t *id);
+
 /* Provider ids a CA-enabled region accepts (empty for a disabled one). */
 zc_err_t zc_q_region_providers(request_rec *r, const char *region, apr_array_header_t **ids);
 
