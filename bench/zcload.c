@@ -16,7 +16,8 @@
  *
  * The last line of output is machine-readable:
  *   RESULT label=... pairs=... seconds=... pairs_per_s=... p50_ms=... p99_ms=...
- *          errors=... client_cpu_ms=... cpu_NAME_ms=... connects=...
+ *          errors=... warmup_failures=... connects=... client_cpu_ms=... cpu_NAME_ms=...
+ *          machine_busy_ms=... machine_total_ms=...   (all CPUs, from /proc/stat)
  * Exit status: 0 when at least one pair succeeded and none failed, 1 otherwise,
  * 2 on bad usage.  Written for this project; C11 + POSIX threads. */
 #define _POSIX_C_SOURCE 200809L
@@ -177,6 +178,23 @@ static long long tree_ticks(pid_t root)
             found += pid[i] == root;
         }
     return found ? sum : -1;
+}
+
+/* Busy and total jiffies of the whole machine (/proc/stat "cpu" line). */
+static void machine_ticks(long long *busy, long long *total)
+{
+    unsigned long long v[8] = {0};
+    FILE *f = fopen("/proc/stat", "r");
+    *busy = *total = 0;
+    if (!f)
+        return;
+    /* user nice system idle iowait irq softirq steal */
+    if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+               &v[7]) == 8) {
+        *busy = (long long)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]);
+        *total = *busy + (long long)(v[3] + v[4]);
+    }
+    fclose(f);
 }
 
 static double self_cpu_s(void)
@@ -580,6 +598,8 @@ int main(int argc, char **argv)
         if ((cpu0[i] = tree_ticks(opt.cpu_pid[i])) < 0)
             die("no process %d (%s)", (int)opt.cpu_pid[i], opt.cpu_name[i]);
     double self0 = self_cpu_s();
+    long long busy0, total0, busy1, total1;
+    machine_ticks(&busy0, &total0);
     double t0 = now_s();
     deadline = t0 + opt.seconds;
     pthread_barrier_wait(&go);
@@ -587,6 +607,7 @@ int main(int argc, char **argv)
         pthread_join(workers[i].th, NULL);
     double elapsed = now_s() - t0;
     double self1 = self_cpu_s();
+    machine_ticks(&busy1, &total1);
     long long cpu1[MAX_CPU];
     for (int i = 0; i < opt.ncpu; i++)
         cpu1[i] = tree_ticks(opt.cpu_pid[i]);
@@ -644,7 +665,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < opt.ncpu; i++)
         printf(" cpu_%s_ms=%.0f", opt.cpu_name[i],
                cpu1[i] < 0 ? -1.0 : (double)(cpu1[i] - cpu0[i]) * 1000.0 / (double)tck);
-    printf("\n");
+    printf(" machine_busy_ms=%.0f machine_total_ms=%.0f\n", (double)(busy1 - busy0) * 1000.0 / (double)tck,
+           (double)(total1 - total0) * 1000.0 / (double)tck);
 
     for (int i = 0; i < opt.conns; i++) {
         curl_easy_cleanup(workers[i].h);

@@ -4,6 +4,8 @@
 #include "mod_zcyca.h"
 #include "http_core.h"
 #include "apr_strings.h"
+#include "mod_auth.h"
+#include "ap_provider.h"
 
 static const char *zc_cmd_fail(cmd_parms *cmd, const char *arg, const char *why, const char *example)
 {
@@ -281,6 +283,21 @@ static const char *zc_cmd_dir_url(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* Resolved here, like AuthBasicProvider, so a missing module fails configtest. */
+static const char *zc_cmd_password_provider(cmd_parms *cmd, void *dc, const char *name)
+{
+    zc_dir_cfg_t *d = dc;
+    if (!ap_lookup_provider(AUTHN_PROVIDER_GROUP, name, AUTHN_PROVIDER_VERSION))
+        return apr_psprintf(cmd->pool, "%s %s: no authentication provider '%s' is loaded (load mod_authn_%s, "
+                            "e.g. a2enmod authn_%s)", cmd->cmd->name, name, name, name, name);
+    if (!d->password_providers_set || !d->password_providers) {
+        d->password_providers = apr_array_make(cmd->pool, 2, sizeof(const char *));
+        d->password_providers_set = 1;
+    }
+    APR_ARRAY_PUSH(d->password_providers, const char *) = name;
+    return NULL;
+}
+
 const command_rec zc_cmds[] = {
     AP_INIT_TAKE1("ZcyCADatabase", zc_cmd_database, NULL, RSRC_CONF,
                   "libpq connection string of the zcyca database"),
@@ -316,6 +333,8 @@ const command_rec zc_cmds[] = {
                   "challenge lifetime in seconds, 10..300 (default 120)"),
     AP_INIT_FLAG("ZcyCATLSLogin", zc_cmd_tls_login, NULL, RSRC_CONF,
                  "On for the mutual-TLS login host: certificate errors reach the module, which names them"),
+    AP_INIT_ITERATE("ZcyCAPasswordProvider", zc_cmd_password_provider, NULL, OR_AUTHCFG | ACCESS_CONF,
+                    "authn providers that check passwords for POST /ca/password-login (like AuthBasicProvider)"),
     AP_INIT_TAKE1("ZcyCALoginURL", zc_cmd_dir_url, (void *)1, OR_AUTHCFG | RSRC_CONF,
                   "where browsers without a session are sent"),
     AP_INIT_TAKE1("ZcyCAAfterLogin", zc_cmd_dir_url, (void *)2, OR_AUTHCFG | RSRC_CONF,

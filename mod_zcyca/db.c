@@ -26,6 +26,7 @@ static const struct {
 } zc_sql[] = {
 #define ZC_SQL(id, n, text) {"zc_" #id, n, text},
 #include "sql.def"
+#include "sql_admin.def"
 #undef ZC_SQL
 };
 

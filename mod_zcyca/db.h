@@ -4,10 +4,12 @@
 
 #include "mod_zcyca.h"
 #include <libpq-fe.h>
+#include "sql_macros.h"
 
 typedef enum {
 #define ZC_SQL(id, n, text) ZC_Q_##id,
 #include "sql.def"
+#include "sql_admin.def"
 #undef ZC_SQL
     ZC_Q__COUNT
 } zc_q_t;

@@ -15,6 +15,10 @@
 #include "tls.h"
 #include "apr_strings.h"
 #include "http_protocol.h"
+#include "password.h"
+#include "queries.h"
+#include "session.h"
+#include "audit.h"
 
 #define ZC_FIELD_MAX 256
 #define ZC_CERT_TEXT_MAX 24576  /* PEM of the largest certificate we take, with room */
@@ -111,4 +115,37 @@ int zc_h_login(request_rec *r)
         return zc_login_fail(r, e, pv->id, &id, 0, detail);
     }
     return zc_login_finish(r, &ctx, &id);
+}
+
+/* POST /ca/password-login (zcyca-password-login): {"login","password"} or
+ * the same HTML form.  The session it opens has method "password". */
+int zc_h_password_login(request_rec *r)
+{
+    zc_login_ctx_t ctx = {0};
+    const char *buf, *login = NULL, *password = NULL, *detail = NULL;
+    apr_size_t len;
+    zc_err_t e = zc_guard_state_change(r, ZC_GUARD_JSON_OR_FORM, &ctx.form);
+    if (e == ZC_OK && (e = zc_read_body(r, &buf, &len)) == ZC_OK) {
+        if (ctx.form) {
+            if ((e = zc_form_get_string(r->pool, buf, len, "login", 1, ZC_FIELD_MAX, &login, &detail)) == ZC_OK
+                && (e = zc_form_get_string(r->pool, buf, len, "password", 1, 1024, &password, &detail)) == ZC_OK)
+                e = zc_form_get_string(r->pool, buf, len, "return", 0, 2048, &ctx.return_to, &detail);
+        }
+        else {
+            json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
+            if (o && (e = zc_json_get_string(r->pool, o, "login", 1, ZC_FIELD_MAX, &login, &detail)) == ZC_OK)
+                e = zc_json_get_string(r->pool, o, "password", 1, 1024, &password, &detail);
+        }
+    }
+    if (e != ZC_OK)
+        return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, detail);
+    if ((e = zc_password_check(r, login, password)) != ZC_OK)
+        return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, "password not accepted");
+    zc_account_t a;
+    if ((e = zc_q_account_by_login(r, login, &a)) != ZC_OK)
+        return zc_login_fail_as(r, "password_login", e == ZC_E_NOT_FOUND ? ZC_E_PASSWORD_INVALID : e, NULL, NULL, 0,
+                                "the password is right but no zcyca account has this login");
+    if (strcmp(a.status, "active") != 0)
+        return zc_login_fail_as(r, "password_login", ZC_E_ACCOUNT_DISABLED, NULL, NULL, a.id, a.login);
+    return zc_login_open_session(r, &ctx, &a, "password", NULL, 0);
 }

@@ -8,7 +8,10 @@
 int zc_h_providers(request_rec *r);  /* h_providers.c */
 int zc_h_login(request_rec *r);      /* h_login.c */
 int zc_h_challenge(request_rec *r);  /* h_challenge.c */
+int zc_h_password_login(request_rec *r); /* h_login.c */
 int zc_h_logout(request_rec *r);     /* h_session.c */
 int zc_h_session(request_rec *r);    /* h_session.c */
+int zc_h_bindings(request_rec *r);   /* h_bindings.c */
+int zc_h_admin(request_rec *r);      /* h_admin.c */
 
 #endif

@@ -94,3 +94,80 @@ int zc_identity_export(request_rec *r)
     apr_table_setn(env, "ZCYCA_SESSION_EXPIRES", zc_rfc3339(r->pool, exp));
     return DECLINED;
 }
+
+/* ---- Require zcyca-method ca ------------------------------------------- */
+
+#define ZC_RENDER_NOTE "zcyca-render-error"
+
+static const char *zc_method_parse(cmd_parms *cmd, const char *require_line, const void **parsed)
+{
+    const char *w, *line = require_line;
+    int n = 0;
+    while (*(w = ap_getword_conf(cmd->temp_pool, &line))) {
+        if (strcmp(w, "ca") != 0 && strcmp(w, "password") != 0)
+            return apr_psprintf(cmd->pool, "Require zcyca-method %s: the methods are ca and password "
+                                "(example: Require zcyca-method ca)", w);
+        n++;
+    }
+    if (n == 0)
+        return "Require zcyca-method: name a method (example: Require zcyca-method ca)";
+    *parsed = apr_pstrdup(cmd->pool, require_line);
+    return NULL;
+}
+
+static authz_status zc_method_check(request_rec *r, const char *require_line, const void *parsed)
+{
+    zc_req_t *rq = ap_get_module_config((r->main ? r->main : r)->request_config, &zcyca_module);
+    const zc_session_t *s = rq ? rq->session : NULL;
+    if (!r->user || !s)
+        return AUTHZ_DENIED_NO_USER;
+    const char *w, *line = parsed;
+    while (*(w = ap_getword_conf(r->pool, &line)))
+        if (strcmp(w, s->method) == 0)
+            return AUTHZ_GRANTED;
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0504) "%s logged in by %s may not enter %s (Require zcyca-method %s)",
+                  r->user, s->method, r->uri, (const char *)parsed);
+    apr_table_setn(r->notes, ZC_RENDER_NOTE, "CA_LOGIN_REQUIRED");
+    return AUTHZ_DENIED;
+}
+
+const authz_provider zc_identity_method_authz = {&zc_method_check, &zc_method_parse};
+
+void zc_identity_insert_error_filter(request_rec *r)
+{
+    if (apr_table_get(r->notes, ZC_RENDER_NOTE))
+        ap_add_output_filter(ZC_ERROR_FILTER, NULL, r, r->connection);
+}
+
+/* Drop httpd's error page and send ours (JSON or HTML, DESIGN section 7). */
+apr_status_t zc_identity_error_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    apr_brigade_cleanup(bb); /* httpd's page, in however many pieces: none of it goes out */
+    if (f->ctx)
+        return APR_SUCCESS;
+    f->ctx = f; /* ours went out with the first piece, with its own EOS */
+    zc_err_t e = zc_err_by_code(apr_table_get(r->notes, ZC_RENDER_NOTE));
+    if (e == ZC_OK)
+        e = ZC_E_NOT_PERMITTED;
+    /* mod_authz_core answers 401 for a known user who is denied (so Basic
+     * users may retry); a session of the wrong method is a 403. */
+    r->status = zc_err_info(e)->status;
+    const char *body = zc_wants_html(r) ? zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url) : zc_err_json(r->pool, e);
+    ap_set_content_type(r, zc_wants_html(r) ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->notes, "zcyca-error", zc_err_info(e)->code);
+    ap_set_content_length(r, (apr_off_t)strlen(body));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_pool_create(body, strlen(body), r->pool, r->connection->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
+    return ap_pass_brigade(f->next, bb);
+}
+
+/* httpd asks the AuthType's module to add its challenge on a 401. */
+int zc_identity_note_auth_failure(request_rec *r, const char *auth_type)
+{
+    if (strcasecmp(auth_type, "zcyca") != 0)
+        return DECLINED;
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate", "zcyca");
+    return OK;
+}

@@ -8,16 +8,16 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 
-int zc_login_fail(request_rec *r, zc_err_t e, const char *provider_id, const zc_identity_t *id,
-                  apr_int64_t account_id, const char *detail)
+int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *provider_id,
+                     const zc_identity_t *id, apr_int64_t account_id, const char *detail)
 {
     const zc_err_info_t *info = zc_err_info(e);
     ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
-                  ZCLOGNO(0701) "login refused: %s (provider %s, key %s, serial %s): %s", info ? info->code : "?",
+                  ZCLOGNO(0701) "%s refused: %s (provider %s, key %s, serial %s): %s", event, info ? info->code : "?",
                   provider_id ? provider_id : "-", id && id->key_id ? id->key_id : "-",
                   id && id->cert.serial ? id->cert.serial : "-", detail ? detail : "");
     if (e != ZC_E_SERVICE_UNAVAILABLE) {
-        zc_audit_t a = {.event = "login", .success = 0, .code = e, .account_id = account_id,
+        zc_audit_t a = {.event = event, .success = 0, .code = e, .account_id = account_id,
                         .provider_id = provider_id, .key_id = id ? id->key_id : NULL,
                         .cert_serial = id ? id->cert.serial : NULL, .detail = detail};
         zc_audit(r, &a);
@@ -55,25 +55,35 @@ int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ZCLOGNO(0702) "could not record the renewed certificate of binding %" APR_INT64_T_FMT, b->binding_id);
 
-    zc_session_new_t n = {.account_id = b->account_id, .method = "ca", .binding_id = b->binding_id,
-                          .provider_id = pid, .key_id = id->key_id, .cert_not_after = id->cert.not_after};
-    zc_session_t *s;
-    if ((e = zc_session_create(r, &n, &s)) != ZC_OK)
-        return zc_login_fail(r, e, pid, id, b->account_id, "session could not be stored");
-    s->login = b->login;
-    s->display_name = b->display_name;
-    s->region = b->region;
+    zc_account_t a = {.id = b->account_id, .login = b->login, .name = b->display_name, .region = b->region};
+    return zc_login_open_session(r, ctx, &a, "ca", id, b->binding_id);
+}
 
-    zc_audit_t a = {.event = "login", .success = 1, .account_id = b->account_id, .actor_id = b->account_id,
-                    .provider_id = pid, .key_id = id->key_id, .cert_serial = id->cert.serial};
-    zc_audit(r, &a);
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0703) "login: account %s with provider %s key %s (session %s)",
-                  b->login, pid, id->key_id, s->token_hash_hex);
+int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_account_t *a, const char *method,
+                          const zc_identity_t *id, apr_int64_t binding_id)
+{
+    const char *pid = id ? id->provider->id : NULL;
+    const char *event = id ? "login" : "password_login";
+    zc_session_new_t n = {.account_id = a->id, .method = method, .binding_id = binding_id, .provider_id = pid,
+                          .key_id = id ? id->key_id : NULL, .cert_not_after = id ? id->cert.not_after : 0};
+    zc_session_t *s;
+    zc_err_t e;
+    if ((e = zc_session_create(r, &n, &s)) != ZC_OK)
+        return zc_login_fail_as(r, event, e, pid, id, a->id, "session could not be stored");
+    s->login = a->login;
+    s->display_name = a->name;
+    s->region = a->region;
+
+    zc_audit_t au = {.event = event, .success = 1, .account_id = a->id, .actor_id = a->id, .provider_id = pid,
+                     .key_id = n.key_id, .cert_serial = id ? id->cert.serial : NULL};
+    zc_audit(r, &au);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0703) "%s: account %s, method %s, provider %s (session %s)",
+                  event, a->login, method, pid ? pid : "-", s->token_hash_hex);
 
     const char *target = zc_login_target(r, ctx);
     if (ctx->form)
         return zc_respond_redirect(r, HTTP_SEE_OTHER, target);
-    json_t *o = json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "account", "login", b->login, "name", b->display_name,
-                          "region", b->region, "method", "ca", "redirect", target);
+    json_t *o = json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "account", "login", a->login, "name", a->name,
+                          "region", a->region ? a->region : "", "method", method, "redirect", target);
     return zc_respond_json(r, HTTP_OK, zc_json_dump(r->pool, o));
 }

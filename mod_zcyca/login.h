@@ -1,9 +1,10 @@
-/* The one path from a verified key to a session, shared by every login
- * method (login.c). */
+/* The one path from a verified key (or password) to a session, shared by
+ * every login method (login.c). */
 #ifndef ZC_LOGIN_H
 #define ZC_LOGIN_H
 
 #include "mod_zcyca.h"
+#include "queries.h"
 #include "verify.h"
 
 typedef struct {
@@ -11,12 +12,19 @@ typedef struct {
     const char *return_to;   /* local path from the form, or NULL */
 } zc_login_ctx_t;
 
-/* Binding → account → region → provider accepted → session → audit →
- * response.  Returns the handler's status. */
+/* CA login: binding → account → region → provider accepted → session →
+ * audit → response.  Returns the handler's status. */
 int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity_t *id);
 
-/* Log, audit and answer a failed login. */
-int zc_login_fail(request_rec *r, zc_err_t e, const char *provider_id, const zc_identity_t *id,
-                  apr_int64_t account_id, const char *detail);
+/* Open the session for an account that has proven itself (method "ca" with
+ * id and binding_id, or "password" with neither), audit, answer. */
+int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_account_t *a, const char *method,
+                          const zc_identity_t *id, apr_int64_t binding_id);
+
+/* Log, audit (as event, e.g. "login" or "password_login") and answer a failure. */
+int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *provider_id,
+                     const zc_identity_t *id, apr_int64_t account_id, const char *detail);
+#define zc_login_fail(r, e, provider_id, id, account_id, detail) \
+    zc_login_fail_as(r, "login", e, provider_id, id, account_id, detail)
 
 #endif

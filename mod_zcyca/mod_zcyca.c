@@ -8,6 +8,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
+#include "util_filter.h"
 
 typedef struct {
     const char *name;       /* SetHandler value */
@@ -21,8 +22,11 @@ static const zc_route_t zc_routes[] = {
     {"zcyca-providers", ZC_M(M_GET), zc_h_providers},
     {"zcyca-challenge", ZC_M(M_POST), zc_h_challenge},
     {"zcyca-login", ZC_M(M_POST), zc_h_login},
+    {"zcyca-password-login", ZC_M(M_POST), zc_h_password_login},
     {"zcyca-logout", ZC_M(M_POST), zc_h_logout},
     {"zcyca-session", ZC_M(M_GET), zc_h_session},
+    {"zcyca-bindings", ZC_M(M_GET) | ZC_M(M_POST) | ZC_M(M_DELETE), zc_h_bindings},
+    {"zcyca-admin", ZC_M(M_GET) | ZC_M(M_POST) | ZC_M(M_PUT) | ZC_M(M_DELETE), zc_h_admin},
 };
 
 static int zc_hook_handler(request_rec *r)
@@ -60,7 +64,12 @@ static void zc_register_hooks(apr_pool_t *p)
     /* per request */
     ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */
     ap_hook_check_authn(zc_identity_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "zcyca-method", AUTHZ_PROVIDER_VERSION,
+                              &zc_identity_method_authz, AP_AUTH_INTERNAL_PER_CONF);
+    ap_hook_note_auth_failure(zc_identity_note_auth_failure, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(zc_identity_export, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_register_output_filter(ZC_ERROR_FILTER, zc_identity_error_filter, NULL, AP_FTYPE_CONTENT_SET);
+    ap_hook_insert_error_filter(zc_identity_insert_error_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(zc_hook_handler, NULL, NULL, APR_HOOK_MIDDLE);            /* zc_routes above */
 }
 

@@ -52,7 +52,8 @@ typedef struct {
 
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \
-    X(const char *, after_login, "/")
+    X(const char *, after_login, "/")                                     \
+    X(apr_array_header_t *, password_providers, NULL) /* authn names */
 
 #define ZC_DECL_FIELD(t, n, d) t n; unsigned n##_set : 1;
 

@@ -189,3 +189,61 @@ zc_err_t zc_q_account_id(request_rec *r, const char *login, apr_int64_t *id)
     *id = apr_atoi64(PQgetvalue(res, 0, 0));
     return ZC_OK;
 }
+
+zc_err_t zc_q_account_by_login(request_rec *r, const char *login, zc_account_t *a)
+{
+    const char *v[] = {login};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_ACCOUNT_BY_LOGIN, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    if (PQntuples(res) == 0)
+        return ZC_E_NOT_FOUND;
+    a->id = apr_atoi64(PQgetvalue(res, 0, 0));
+    a->login = zc_str_col(r, res, 0, 1);
+    a->name = zc_str_col(r, res, 0, 2);
+    a->org_id = apr_atoi64(PQgetvalue(res, 0, 3));
+    a->region = zc_str_col(r, res, 0, 4);
+    a->is_org_admin = *PQgetvalue(res, 0, 5) == 't';
+    a->status = zc_str_col(r, res, 0, 6);
+    a->region_enabled = *PQgetvalue(res, 0, 7) == 't';
+    return ZC_OK;
+}
+
+zc_err_t zc_q_region_accepts(request_rec *r, const char *region, const char *provider_id, int *accepts)
+{
+    const char *v[] = {region, provider_id};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_REGION_ACCEPTS, v, NULL, NULL, &res);
+    if (e == ZC_OK)
+        *accepts = *PQgetvalue(res, 0, 0) == 't';
+    return e;
+}
+
+zc_err_t zc_q_binding_insert(request_rec *r, const zc_account_t *target, const zc_account_t *me,
+                             const zc_identity_t *id, apr_int64_t *binding_id, apr_int64_t *owner, int *created)
+{
+    const zc_cert_info_t *c = &id->cert;
+    const char *entity = id->provider->keyid_mode == ZC_KEYID_EXT ? id->key_id : NULL;
+    const char *v[] = {zc_ll(r, target->id), id->provider->id, id->key_id, c->cert_sha256, c->spki_sha256, c->issuer,
+                       c->serial, c->subject, entity, zc_us(r, c->not_before), zc_us(r, c->not_after), zc_ll(r, me->id)};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_BINDING_INSERT, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    *created = PQntuples(res) == 1;
+    if (*created) {
+        *binding_id = apr_atoi64(PQgetvalue(res, 0, 0));
+        *owner = target->id;
+        return ZC_OK;
+    }
+    /* Lost the race or bound before: who holds the key now? */
+    const char *k[] = {id->provider->id, id->key_id};
+    if ((e = zc_db_exec(r, ZC_Q_BINDING_ID_BY_KEY, k, NULL, NULL, &res)) != ZC_OK)
+        return e;
+    if (PQntuples(res) == 0)
+        return ZC_E_SERVICE_UNAVAILABLE; /* inserted and deleted in between: let the client retry */
+    *binding_id = apr_atoi64(PQgetvalue(res, 0, 0));
+    *owner = apr_atoi64(PQgetvalue(res, 0, 1));
+    return ZC_OK;
+}

@@ -3,6 +3,7 @@
 #define ZC_QUERIES_H
 
 #include "mod_zcyca.h"
+#include "verify.h"
 
 typedef struct {
     apr_int64_t binding_id, account_id;
@@ -35,6 +36,24 @@ zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash);
 /* *account_id = 0 when nothing was deleted. */
 zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id);
 zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle);
+
+typedef struct {
+    apr_int64_t id, org_id;            /* org_id 0: none */
+    const char *login, *name, *region, *status;
+    int is_org_admin, region_enabled;
+} zc_account_t;
+
+/* The account with this login; ZC_E_NOT_FOUND when none. */
+zc_err_t zc_q_account_by_login(request_rec *r, const char *login, zc_account_t *a);
+
+/* Does the region accept the provider (region_providers)? */
+zc_err_t zc_q_region_accepts(request_rec *r, const char *region, const char *provider_id, int *accepts);
+
+/* Insert the binding of id to target, made by me.  Races are settled by
+ * UNIQUE(provider_id, key_id): *created says whether this call made it;
+ * either way *binding_id and *owner name the binding that holds the key. */
+zc_err_t zc_q_binding_insert(request_rec *r, const zc_account_t *target, const zc_account_t *me,
+                             const zc_identity_t *id, apr_int64_t *binding_id, apr_int64_t *owner, int *created);
 
 /* The id of the account with this login; ZC_E_NOT_FOUND when none. */
 zc_err_t zc_q_account_id(request_rec *r, const char *login, apr_int64_t *id);

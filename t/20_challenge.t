@@ -11,8 +11,6 @@ use Digest::SHA ();
 
 plan tests => 37, need_module('zcyca');
 
-sub code_of { my $r = shift; $r->{json} && $r->{json}{error} ? "$r->{code} $r->{json}{error}{code}" : "$r->{code} (no code)" }
-
 my $r = challenge(provider => 'pa');
 is($r->{code}, 200, 'a login challenge is issued');
 my $j = $r->{json};

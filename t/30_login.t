@@ -45,7 +45,7 @@ bind_cert($dave, 'pa', $c{dis});
 bind_cert($erin, 'pa', $c{off});
 bind_cert($frank, 'pb', $c{nacc});
 
-sub code_of { my $r = shift; $r->{json} && $r->{json}{error} ? $r->{json}{error}{code} : "(status $r->{code}: $r->{body})" }
+sub err_of { my $r = shift; $r->{json} && $r->{json}{error} ? $r->{json}{error}{code} : "(status $r->{code}: $r->{body})" }
 
 # --- success: RSA ---------------------------------------------------------
 my $r = login_tls($c{rsa});
@@ -85,7 +85,7 @@ is($r->{code}, 200, 'protected static page answers 200');
 
 $r = req('GET', tls_url('/app/index.html'), accept => 'application/json');
 is($r->{code}, 401, 'no cookie: API client gets 401');
-is(code_of($r), 'LOGIN_REQUIRED', '... with LOGIN_REQUIRED JSON');
+is(err_of($r), 'LOGIN_REQUIRED', '... with LOGIN_REQUIRED JSON');
 $r = req('GET', tls_url('/app/index.html'), headers => { 'X-Requested-With' => 'XMLHttpRequest' },
          accept => 'text/html');
 is($r->{code}, 401, 'XHR gets 401 even when it accepts HTML');
@@ -147,23 +147,23 @@ my @fail = (
 for my $f (@fail) {
     my ($what, $cert, $prov, $status, $code) = @$f;
     my $res = req('POST', tls_url('/ca/login'), ($cert ? (cert => $cert) : ()), json => { provider => $prov }, origin => 1);
-    is("$res->{code} " . code_of($res), "$status $code", "$what → $status $code");
+    is("$res->{code} " . err_of($res), "$status $code", "$what → $status $code");
 }
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => '{"provider": "pa",', origin => 1);
-is("$r->{code} " . code_of($r), '400 BAD_REQUEST', 'malformed body → 400 BAD_REQUEST');
+is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'malformed body → 400 BAD_REQUEST');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => {}, origin => 1);
-is("$r->{code} " . code_of($r), '400 BAD_REQUEST', 'missing provider → 400 BAD_REQUEST');
+is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'missing provider → 400 BAD_REQUEST');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => ['pa'] }, origin => 1);
-is("$r->{code} " . code_of($r), '400 BAD_REQUEST', 'provider of the wrong type → 400 BAD_REQUEST');
+is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'provider of the wrong type → 400 BAD_REQUEST');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => '{"provider":"pa","x":"' . ('a' x 70000) . '"}', origin => 1);
-is("$r->{code} " . code_of($r), '413 PAYLOAD_TOO_LARGE', 'a body over ZcyCAMaxBody → 413');
+is("$r->{code} " . err_of($r), '413 PAYLOAD_TOO_LARGE', 'a body over ZcyCAMaxBody → 413');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => 'pa' });
-is("$r->{code} " . code_of($r), '403 CSRF_REJECTED', 'no Origin → CSRF_REJECTED');
+is("$r->{code} " . err_of($r), '403 CSRF_REJECTED', 'no Origin → CSRF_REJECTED');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => 'pa' }, origin => 'https://evil.example');
-is("$r->{code} " . code_of($r), '403 CSRF_REJECTED', 'foreign Origin → CSRF_REJECTED');
+is("$r->{code} " . err_of($r), '403 CSRF_REJECTED', 'foreign Origin → CSRF_REJECTED');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, body => '{"provider":"pa"}', origin => 1,
          headers => { 'Content-Type' => 'text/plain' });
-is("$r->{code} " . code_of($r), '403 CSRF_REJECTED', 'text/plain body → CSRF_REJECTED');
+is("$r->{code} " . err_of($r), '403 CSRF_REJECTED', 'text/plain body → CSRF_REJECTED');
 $r = req('GET', tls_url('/ca/login'), cert => $c{rsa});
 is($r->{code}, 405, 'GET /ca/login → 405');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => 'pa' }, origin => 1,
@@ -212,7 +212,7 @@ like($r->{cookies}{zcyca_session}{attrs} // '', qr/Max-Age=0/, '... and clears t
 $r = req('GET', tls_url('/app/index.html'), cookie => $cookie2, accept => 'application/json');
 is($r->{code}, 401, 'the old cookie gets 401 after logout (deleted server side)');
 $r = req('POST', tls_url('/ca/logout'), cookie => $cookie2, json => {}, origin => 1);
-is("$r->{code} " . code_of($r), '401 LOGIN_REQUIRED', 'logout again → LOGIN_REQUIRED');
+is("$r->{code} " . err_of($r), '401 LOGIN_REQUIRED', 'logout again → LOGIN_REQUIRED');
 my ($out_rows) = db()->selectrow_array(
     "SELECT count(*) FROM zcyca.audit WHERE event = 'logout' AND account_id = ?", undef, $alice);
 is($out_rows, 1, 'logout is audited');

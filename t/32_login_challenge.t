@@ -12,8 +12,6 @@ use JSON::PP ();
 
 plan tests => 40, need_module('zcyca');
 
-sub code_of { my $r = shift; $r->{json} && $r->{json}{error} ? "$r->{code} $r->{json}{error}{code}" : "$r->{code} (no code)" }
-
 my $reg = make_region(uniq('sig'), 1, qw(pa ps pn pe pr));
 sub account_with {
     my ($provider, $cert, $key_id) = @_;

@@ -11,8 +11,6 @@ use File::Temp ();
 
 plan tests => 10, need_module('zcyca');
 
-sub code_of { my $r = shift; $r->{json} && $r->{json}{error} ? "$r->{code} $r->{json}{error}{code}" : "$r->{code} (no code)" }
-
 my $reg = make_region(uniq('keys'), 1, qw(pa pe));
 
 # --- entity id: ZcyCAProviderKeyId pe ext:1.2.156.10260.4.1.1 ----------------

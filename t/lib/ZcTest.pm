@@ -15,7 +15,8 @@ use Test2::API ();
 
 our @EXPORT = qw(tls_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
                  make_region make_account bind_cert login_tls uniq pki
-                 challenge sign_text login_challenge cert_text der_to_raw);
+                 challenge sign_text login_challenge cert_text der_to_raw
+                 add_user password_login bind_key login_of code_of);
 
 # Test names and diagnostics carry Chinese text.
 # (set once the test's plan has made its formatter)
@@ -245,6 +246,51 @@ sub login_challenge {
     my $r = req('POST', $o{url} // tls_url('/ca/login'), json => $body, origin => 1, cookie => $c->{pre});
     $r->{challenge} = $c;
     return $r;
+}
+
+sub code_of { my $r = shift; $r->{json} && $r->{json}{error} ? "$r->{code} $r->{json}{error}{code}" : "$r->{code} (no code)" }
+
+sub login_of { (db()->selectrow_array('SELECT login FROM zcyca.accounts WHERE id = ?', undef, $_[0]))[0] }
+
+# A platform user for password login (mod_authn_file reads the file per request).
+sub add_user {
+    my ($login, $password) = @_;
+    my $file = Apache::Test::config()->{vars}{t_conf} . '/users.htpasswd';
+    system("htpasswd -bB '$file' '$login' '$password' >/dev/null 2>&1") == 0 or die "htpasswd $login\n";
+}
+
+# POST /ca/password-login; returns the response with {cookie} = "zcyca_session=...".
+sub password_login {
+    my ($login, $password, %o) = @_;
+    my $r = req('POST', tls_url('/ca/password-login'), json => { login => $login, password => $password }, origin => 1, %o);
+    $r->{cookie} = "zcyca_session=$r->{cookies}{zcyca_session}{value}" if $r->{cookies}{zcyca_session};
+    return $r;
+}
+
+# Bind key NAME to ACCOUNT (login) as the caller holding SESSION (cookie):
+# a bind challenge for that account, signed by the key, posted to /ca/bindings.
+# Options: provider, alg, purpose (of the challenge), challenge_account, no_proof, origin, tls => 1.
+sub bind_key {
+    my ($session, $account, $name, %o) = @_;
+    my $provider = $o{provider} // 'pa';
+    my $body = { account => $account, provider => $provider };
+    my $pre;
+    if ($o{tls}) {
+        return req('POST', tls_url('/ca/bindings'), json => $body, cookie => $session, cert => $name,
+                   origin => exists $o{origin} ? $o{origin} : 1);
+    }
+    unless ($o{no_proof}) {
+        my $purpose = $o{purpose} // 'bind';
+        my $c = challenge(purpose => $purpose, provider => $provider, cookie => $session,
+                          ($purpose eq 'bind' ? (account => $o{challenge_account} // $account) : ()));
+        die "no challenge: $c->{code} $c->{body}\n" unless $c->{json} && $c->{json}{challenge_id};
+        $pre = $c->{pre};
+        %$body = (%$body, challenge_id => $c->{json}{challenge_id}, nonce => $c->{json}{nonce},
+                  certificate => cert_text($name), signature => sign_text($name, $c->{json}{tbs}, alg => $o{alg}));
+    }
+    return { body => $body, pre => $pre } if $o{body_only};
+    return req('POST', tls_url('/ca/bindings'), json => $body, cookie => join('; ', grep { $_ } $session, $pre),
+               origin => exists $o{origin} ? $o{origin} : 1);
 }
 
 1;

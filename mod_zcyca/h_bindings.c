@@ -1,0 +1,197 @@
+/* /ca/bindings (zcyca-bindings): list, bind with proof of possession,
+ * unbind.  The caller is r->user under any AuthType; they may act on their
+ * own account, or on their organisation's accounts when they are its admin. */
+#include "handlers.h"
+#include "audit.h"
+#include "binding.h"
+#include "db.h"
+#include "guard.h"
+#include "json_req.h"
+#include "proof.h"
+#include "respond.h"
+#include "sig.h"
+#include "http_protocol.h"
+#include "apr_strings.h"
+
+#define ZC_FIELD_MAX 256
+#define ZC_CERT_TEXT_MAX 24576
+
+/* The caller's account: LOGIN_REQUIRED without r->user, NOT_PERMITTED when
+ * r->user is no active account of ours. */
+static zc_err_t zc_bindings_caller(request_rec *r, zc_account_t *me)
+{
+    if (!r->user)
+        return ZC_E_LOGIN_REQUIRED;
+    zc_err_t e = zc_q_account_by_login(r, r->user, me);
+    if (e == ZC_E_NOT_FOUND || (e == ZC_OK && strcmp(me->status, "active") != 0))
+        return ZC_E_NOT_PERMITTED;
+    return e;
+}
+
+static int zc_may_act_for(const zc_account_t *me, apr_int64_t account_id, apr_int64_t org_id)
+{
+    return account_id == me->id || (me->is_org_admin && me->org_id != 0 && org_id == me->org_id);
+}
+
+static int zc_bindings_list(request_rec *r, const zc_account_t *me)
+{
+    long limit;
+    apr_int64_t after;
+    zc_err_t e = zc_page_args(r, &limit, &after);
+    if (e != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1401) "bindings: bad limit or after");
+    const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->id),
+                       apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->org_id), me->is_org_admin ? "true" : "false",
+                       apr_psprintf(r->pool, "%" APR_INT64_T_FMT, after), apr_psprintf(r->pool, "%ld", limit)};
+    PGresult *res;
+    if ((e = zc_db_exec(r, ZC_Q_BINDING_LIST_VISIBLE, v, NULL, NULL, &res)) != ZC_OK)
+        return zc_respond_error(r, e);
+    return zc_respond_json(r, HTTP_OK, zc_binding_page_json(r, res, limit));
+}
+
+/* The proof of possession: a bind challenge for this very account, or the
+ * TLS client certificate on the login host.  Then the login checks. */
+static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t *pv, const zc_account_t *target,
+                                  zc_identity_t *id, const char **detail)
+{
+    zc_challenge_answer_t a = {0};
+    zc_proof_t proof;
+    zc_err_t e;
+    if ((e = zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &a.challenge_id, detail)) != ZC_OK)
+        return e;
+    if (a.challenge_id) {
+        if ((e = zc_json_get_string(r->pool, o, "nonce", 1, ZC_FIELD_MAX, &a.nonce, detail)) != ZC_OK
+            || (e = zc_json_get_text(r->pool, o, "certificate", 1, ZC_CERT_TEXT_MAX, &a.certificate, detail)) != ZC_OK
+            || (e = zc_json_get_text_list(r->pool, o, "chain", ZC_CERT_MAX_CHAIN, ZC_CERT_TEXT_MAX, &a.chain, detail))
+                   != ZC_OK
+            || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a.signature, detail)) != ZC_OK
+            || (e = zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a.algorithm, detail)) != ZC_OK)
+            return e;
+        if ((e = zc_proof_challenge(r, &a, "bind", pv, &proof, detail)) != ZC_OK)
+            return e;
+        if (proof.account_id != target->id) {
+            *detail = "the bind challenge was issued for another account";
+            return ZC_E_CHALLENGE_INVALID;
+        }
+    }
+    else {
+        if ((e = zc_proof_tls(r, &proof, detail)) == ZC_E_NO_CERTIFICATE) {
+            *detail = "no proof: send challenge fields (purpose bind) or use the client-certificate host";
+            return ZC_E_BAD_REQUEST;
+        }
+        if (e != ZC_OK)
+            return e;
+        if (!(zc_sig_algorithms_for(proof.leaf) & pv->algorithms)) {
+            *detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
+            return ZC_E_ALG_UNSUPPORTED;
+        }
+    }
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts, g->providers->nelts,
+                              proof.leaf, proof.chain, 0, id, detail);
+    if (e == ZC_OK && !a.challenge_id)
+        e = zc_proof_tls_agree(r, &proof);
+    return e;
+}
+
+static int zc_bindings_fail(request_rec *r, zc_err_t e, const zc_account_t *me, apr_int64_t account_id,
+                            const char *provider_id, const char *detail)
+{
+    ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
+                  ZCLOGNO(1402) "bind refused: %s for %s: %s", zc_err_info(e)->code, me ? me->login : "-",
+                  detail ? detail : "");
+    if (e != ZC_E_SERVICE_UNAVAILABLE) {
+        zc_audit_t au = {.event = "bind", .success = 0, .code = e, .actor_id = me ? me->id : 0,
+                         .account_id = account_id, .provider_id = provider_id, .detail = detail};
+        zc_audit(r, &au);
+    }
+    return zc_respond_error(r, e);
+}
+
+static int zc_bindings_create(request_rec *r, const zc_account_t *me)
+{
+    const char *buf, *detail = NULL, *login, *provider;
+    apr_size_t len;
+    zc_err_t e;
+    if ((e = zc_read_body(r, &buf, &len)) != ZC_OK)
+        return zc_bindings_fail(r, e, me, 0, NULL, "body");
+    json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
+    if (!o || (e = zc_json_get_string(r->pool, o, "account", 1, ZC_FIELD_MAX, &login, &detail)) != ZC_OK
+        || (e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK)
+        return zc_bindings_fail(r, e, me, 0, NULL, detail);
+    zc_account_t target;
+    if ((e = zc_q_account_by_login(r, login, &target)) == ZC_E_NOT_FOUND
+        || (e == ZC_OK && !zc_may_act_for(me, target.id, target.org_id)))
+        return zc_bindings_fail(r, ZC_E_NOT_PERMITTED, me, 0, NULL, apr_pstrcat(r->pool, "target ", login, NULL));
+    if (e != ZC_OK)
+        return zc_bindings_fail(r, e, me, 0, NULL, "account look-up");
+    const zc_provider_t *pv = zc_provider_find(zc_srv_cfg(r->server)->g, provider);
+    if (!pv)
+        return zc_bindings_fail(r, ZC_E_PROVIDER_UNKNOWN, me, target.id, NULL, provider);
+    int accepts = 0;
+    if (!target.region_enabled)
+        return zc_bindings_fail(r, ZC_E_REGION_DISABLED, me, target.id, pv->id, target.region);
+    if ((e = zc_q_region_accepts(r, target.region, pv->id, &accepts)) != ZC_OK || !accepts)
+        return zc_bindings_fail(r, e != ZC_OK ? e : ZC_E_PROVIDER_NOT_ACCEPTED, me, target.id, pv->id, target.region);
+
+    zc_identity_t id;
+    if ((e = zc_bindings_prove(r, o, pv, &target, &id, &detail)) != ZC_OK)
+        return zc_bindings_fail(r, e, me, target.id, pv->id, detail);
+
+    apr_int64_t binding_id, owner;
+    int created;
+    if ((e = zc_q_binding_insert(r, &target, me, &id, &binding_id, &owner, &created)) != ZC_OK)
+        return zc_bindings_fail(r, e, me, target.id, pv->id, "binding could not be stored");
+    if (!created && owner != target.id)
+        return zc_bindings_fail(r, ZC_E_KEY_BOUND_ELSEWHERE, me, target.id, pv->id, id.key_id);
+    zc_binding_t b;
+    if ((e = zc_binding_get(r, binding_id, &b)) != ZC_OK)
+        return zc_respond_error(r, e);
+    if (created) {
+        zc_audit_t au = {.event = "bind", .success = 1, .actor_id = me->id, .account_id = target.id,
+                         .provider_id = pv->id, .key_id = id.key_id, .cert_serial = id.cert.serial};
+        zc_audit(r, &au);
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(1403) "bind: %s bound provider %s key %s to %s",
+                      me->login, pv->id, id.key_id, target.login);
+    }
+    return zc_respond_json(r, created ? HTTP_CREATED : HTTP_OK, zc_json_dump(r->pool, zc_binding_json(r, &b)));
+}
+
+static int zc_bindings_delete(request_rec *r, const zc_account_t *me)
+{
+    apr_int64_t bid = zc_uri_id(r);
+    zc_binding_t b;
+    zc_err_t e = bid ? zc_binding_get(r, bid, &b) : ZC_E_NOT_FOUND;
+    /* A binding the caller may not see does not exist for them. */
+    if (e == ZC_OK && !zc_may_act_for(me, b.account_id, b.org_id))
+        e = ZC_E_NOT_FOUND;
+    if (e == ZC_OK)
+        e = zc_binding_delete(r, bid);
+    if (e != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1404) "unbind refused for %s: binding %" APR_INT64_T_FMT, me->login,
+                        bid);
+    zc_audit_t au = {.event = "unbind", .success = 1, .actor_id = me->id, .account_id = b.account_id,
+                     .provider_id = b.provider_id, .key_id = b.key_id, .cert_serial = b.serial};
+    zc_audit(r, &au);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(1405) "unbind: %s removed binding %" APR_INT64_T_FMT " of %s",
+                  me->login, bid, b.account_login);
+    return zc_respond_no_content(r);
+}
+
+int zc_h_bindings(request_rec *r)
+{
+    zc_account_t me;
+    zc_err_t e;
+    if (r->method_number != M_GET && (e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) != ZC_OK)
+        return zc_respond_error(r, e);
+    if ((e = zc_bindings_caller(r, &me)) != ZC_OK)
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1406) "bindings: caller %s refused", r->user ? r->user : "(none)");
+    switch (r->method_number) {
+    case M_GET:
+        return zc_bindings_list(r, &me);
+    case M_POST:
+        return zc_bindings_create(r, &me);
+    default:
+        return zc_bindings_delete(r, &me);
+    }
+}
