@@ -25,6 +25,11 @@ my @cases = (
     [ 'database in a virtual host', "ZcyCAProviderTrust pa __GOOD__\n<VirtualHost 127.0.0.1:9>\nZcyCADatabase x\n</VirtualHost>",
       qr/ZcyCADatabase.*(not allowed|cannot occur)/ ],
     [ 'bad cookie attribute', "ZcyCAProviderTrust pa __GOOD__\nZcyCACookie s Max-Age=5", qr/ZcyCACookie Max-Age=5:/ ],
+    [ 'unknown login method', "ZcyCAProviderTrust pa __GOOD__\n<Location /x>\nAuthType zcyca\nRequire zcyca-method pin\n</Location>",
+      qr/zcyca-method pin: the methods are ca and password/ ],
+    [ 'password provider not loaded', "ZcyCAProviderTrust pa __GOOD__\n<Location /x>\nZcyCAPasswordProvider nope\n</Location>",
+      qr/ZcyCAPasswordProvider nope: no authentication provider 'nope'/ ],
+    [ 'bad signed-data mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderSignedData pa all", qr/ZcyCAProviderSignedData pa all: must be tbs or nonce/ ],
 );
 
 plan tests => 2 * @cases + 1, need_module('zcyca');
@@ -51,6 +56,7 @@ ErrorLog "$dir/error_log"
 Listen 127.0.0.1:9
 LoadModule mpm_event_module $libexec/mod_mpm_event.so
 LoadModule authz_core_module $libexec/mod_authz_core.so
+LoadModule authn_core_module $libexec/mod_authn_core.so
 LoadModule zcyca_module $so
 ZcyCADatabase "host=127.0.0.1 dbname=zcyca"
 ZcyCAProvider pa "Provider A"
