@@ -1,12 +1,230 @@
-/* The admin endpoints' statements (sql_admin.def): parameters in, JSON out.
- * Like queries.c and binding.c, this is the only place their PGresults are
- * read. */
+/* The admin endpoints' reading side: query-string filters in (checked
+ * here, so a bad one is BAD_REQUEST, never a database error), the
+ * statements of sql_admin.def, JSON out.  Like queries.c and binding.c, this
+ * is the only place their PGresults are read. */
 #include "admin_query.h"
 #include "binding.h"
 #include "cert.h"
 #include "db.h"
 #include "json_req.h"
+#include "util_script.h"
 #include "apr_strings.h"
+#include "apr_lib.h"
+
+/* ---- query-string filters ---- */
+
+static int zc_aq_utf8(const char *s)
+{
+    json_t *j = json_string(s); /* jansson refuses invalid UTF-8 */
+    int ok = j != NULL;
+    json_decref(j);
+    return ok;
+}
+
+/* 1..max bytes of UTF-8 without control characters. */
+static int zc_aq_text_ok(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    return zc_aq_utf8(s);
+}
+
+/* 1..max characters of [A-Za-z0-9] plus the characters in extra. */
+static int zc_aq_token_ok(const char *s, size_t max, const char *extra)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return 0;
+    for (; *s; s++)
+        if (!apr_isalnum(*s) && !strchr(extra, *s))
+            return 0;
+    return 1;
+}
+
+int zc_aq_region_code_ok(const char *code)
+{
+    return zc_aq_token_ok(code, 32, "_-");
+}
+
+static int zc_aq_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!apr_isdigit(s[i]))
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+/* "YYYY-MM-DD" (midnight UTC) or RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac]"
+ * followed by "Z" or "+HH:MM"/"-HH:MM".  Years 1970..9999. */
+static int zc_aq_time(const char *s, apr_time_t *t)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h = 0, mi = 0, sec = 0, usec = 0, oh, om;
+    long off = 0;
+    if (!zc_aq_digits(s, 4, &y) || s[4] != '-' || !zc_aq_digits(s + 5, 2, &mo) || s[7] != '-'
+        || !zc_aq_digits(s + 8, 2, &d) || y < 1970 || mo < 1 || mo > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap))
+        return 0;
+    const char *p = s + 10;
+    if (*p) {
+        if ((*p != 'T' && *p != 't') || !zc_aq_digits(p + 1, 2, &h) || p[3] != ':'
+            || !zc_aq_digits(p + 4, 2, &mi) || p[6] != ':' || !zc_aq_digits(p + 7, 2, &sec) || h > 23
+            || mi > 59 || sec > 60)
+            return 0;
+        p += 9;
+        if (*p == '.') {
+            int n = 0;
+            for (p++; apr_isdigit(*p); p++, n++)
+                if (n < 6)
+                    usec = usec * 10 + (*p - '0');
+            if (n == 0 || n > 9)
+                return 0;
+            for (; n < 6; n++)
+                usec *= 10;
+        }
+        if ((*p == 'Z' || *p == 'z') && !p[1])
+            off = 0;
+        else if ((*p == '+' || *p == '-') && zc_aq_digits(p + 1, 2, &oh) && p[3] == ':'
+                 && zc_aq_digits(p + 4, 2, &om) && !p[6] && oh <= 23 && om <= 59)
+            off = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+        else
+            return 0;
+    }
+    apr_time_exp_t e = {0};
+    e.tm_year = y - 1900;
+    e.tm_mon = mo - 1;
+    e.tm_mday = d;
+    e.tm_hour = h;
+    e.tm_min = mi;
+    e.tm_sec = sec;
+    if (apr_time_exp_gmt_get(t, &e) != APR_SUCCESS)
+        return 0;
+    *t += usec - apr_time_from_sec(off);
+    return 1;
+}
+
+/* The query string; a parameter not in known is refused, so a misspelt
+ * filter never widens a search silently. */
+static zc_err_t zc_aq_args(request_rec *r, const char *const *known, apr_table_t **args, const char **bad)
+{
+    ap_args_to_table(r, args);
+    const apr_array_header_t *a = apr_table_elts(*args);
+    const apr_table_entry_t *el = (const apr_table_entry_t *)a->elts;
+    for (int i = 0; i < a->nelts; i++) {
+        const char *const *k = known;
+        while (*k && strcmp(*k, el[i].key) != 0)
+            k++;
+        if (!*k) {
+            *bad = el[i].key;
+            return ZC_E_BAD_REQUEST;
+        }
+    }
+    return ZC_OK;
+}
+
+zc_err_t zc_aq_no_args(request_rec *r, const char **bad)
+{
+    static const char *const none[] = {NULL};
+    apr_table_t *args;
+    return zc_aq_args(r, none, &args, bad);
+}
+
+/* A filter value; an empty one ("account=") counts as absent, because
+ * HTML forms send every field. */
+static const char *zc_aq_arg(apr_table_t *args, const char *name)
+{
+    const char *v = apr_table_get(args, name);
+    return v && *v ? v : NULL;
+}
+
+zc_err_t zc_aq_binding_filter(request_rec *r, zc_aq_binding_filter_t *f, const char **bad)
+{
+    static const char *const known[] = {"account", "key_id", "provider", "expires_before", "limit", "after", NULL};
+    apr_table_t *args;
+    memset(f, 0, sizeof *f);
+    if (zc_aq_args(r, known, &args, bad) != ZC_OK)
+        return ZC_E_BAD_REQUEST;
+    f->account = zc_aq_arg(args, "account");
+    f->key_id = zc_aq_arg(args, "key_id");
+    f->provider = zc_aq_arg(args, "provider");
+    const char *eb = zc_aq_arg(args, "expires_before");
+    if (f->account && !zc_aq_text_ok(f->account, ZC_AQ_TEXT_MAX))
+        *bad = "account";
+    else if (f->key_id && !zc_aq_text_ok(f->key_id, ZC_AQ_TEXT_MAX))
+        *bad = "key_id";
+    else if (f->provider && zc_parse_provider_id(r->pool, f->provider))
+        *bad = "provider";
+    else if (eb && !(f->has_expires_before = zc_aq_time(eb, &f->expires_before)))
+        *bad = "expires_before";
+    else if (zc_page_args(r, &f->limit, &f->after) != ZC_OK)
+        *bad = "limit/after";
+    else
+        return ZC_OK;
+    return ZC_E_BAD_REQUEST;
+}
+
+zc_err_t zc_aq_audit_filter(request_rec *r, zc_aq_audit_filter_t *f, const char **bad)
+{
+    static const char *const known[] = {"event", "account", "outcome", "code", "since", "until",
+                                        "limit", "after", NULL};
+    apr_table_t *args;
+    memset(f, 0, sizeof *f);
+    if (zc_aq_args(r, known, &args, bad) != ZC_OK)
+        return ZC_E_BAD_REQUEST;
+    f->event = zc_aq_arg(args, "event");
+    f->account = zc_aq_arg(args, "account");
+    f->outcome = zc_aq_arg(args, "outcome");
+    f->code = zc_aq_arg(args, "code");
+    const char *since = zc_aq_arg(args, "since"), *until = zc_aq_arg(args, "until");
+    if (f->event && !zc_aq_token_ok(f->event, 64, "_.-"))
+        *bad = "event";
+    else if (f->account && !zc_aq_text_ok(f->account, ZC_AQ_TEXT_MAX))
+        *bad = "account";
+    else if (f->outcome && strcmp(f->outcome, "success") != 0 && strcmp(f->outcome, "failure") != 0)
+        *bad = "outcome";
+    else if (f->code && zc_err_by_code(f->code) == ZC_OK)
+        *bad = "code";
+    else if (since && !(f->has_since = zc_aq_time(since, &f->since)))
+        *bad = "since";
+    else if (until && !(f->has_until = zc_aq_time(until, &f->until)))
+        *bad = "until";
+    else if (zc_page_args(r, &f->limit, &f->after) != ZC_OK)
+        *bad = "limit/after";
+    else
+        return ZC_OK;
+    return ZC_E_BAD_REQUEST;
+}
+
+const char *zc_aq_clean(request_rec *r, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    char *c = apr_pstrmemdup(r->pool, s, n);
+    for (char *p = c; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    if (!zc_aq_utf8(c))
+        for (char *p = c; *p; p++)
+            if ((unsigned char)*p > 0x7e)
+                *p = '?';
+    return c;
+}
+
+/* ---- statements ---- */
 
 static const char *zc_aq_ll(request_rec *r, apr_int64_t v)
 {

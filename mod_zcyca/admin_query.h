@@ -7,7 +7,13 @@
 #include "mod_zcyca.h"
 #include <jansson.h>
 
-/* GET /admin/bindings.  NULL strings and has_* = 0 match everything. */
+#define ZC_AQ_TEXT_MAX 256  /* bytes of an account login or key id */
+
+/* Dates in filters are "YYYY-MM-DD" (midnight UTC) or RFC 3339 with an
+ * offset ("2026-11-24T08:00:00+08:00").  In the filters, NULL strings and
+ * has_* = 0 match everything. */
+
+/* GET /admin/bindings. */
 typedef struct {
     const char *account;        /* account login */
     const char *key_id, *provider;
@@ -16,6 +22,10 @@ typedef struct {
     long limit;
     apr_int64_t after;          /* ids above this one */
 } zc_aq_binding_filter_t;
+
+/* From ?account=&key_id=&provider=&expires_before=&limit=&after=.  An
+ * unknown parameter or a bad value: BAD_REQUEST with *bad naming it. */
+zc_err_t zc_aq_binding_filter(request_rec *r, zc_aq_binding_filter_t *f, const char **bad);
 
 /* {"bindings":[...],"next"} (zc_binding_page_json). */
 zc_err_t zc_aq_bindings(request_rec *r, const zc_aq_binding_filter_t *f, const char **json);
@@ -29,9 +39,22 @@ typedef struct {
     apr_int64_t after;          /* ids below this one (0: from the newest) */
 } zc_aq_audit_filter_t;
 
+/* From ?event=&account=&outcome=&code=&since=&until=&limit=&after=; as above. */
+zc_err_t zc_aq_audit_filter(request_rec *r, zc_aq_audit_filter_t *f, const char **bad);
+
 /* {"audit":[{"id","at","event","outcome","code","actor","account","provider",
  * "key_id","cert_serial","ip","user_agent","detail"}],"next"}. */
 zc_err_t zc_aq_audit(request_rec *r, const zc_aq_audit_filter_t *f, const char **json);
+
+/* Endpoints that take no query parameters: BAD_REQUEST for any. */
+zc_err_t zc_aq_no_args(request_rec *r, const char **bad);
+
+/* Region codes (区划代码): 1..32 of [A-Za-z0-9_-]. */
+int zc_aq_region_code_ok(const char *code);
+
+/* s cut to at most max bytes on a character boundary, control characters
+ * and (in invalid UTF-8) non-ASCII bytes as '?': safe for an audit detail. */
+const char *zc_aq_clean(request_rec *r, const char *s, size_t max);
 
 /* Regions as [{"code","name","ca_enabled","providers":[ids]}], by code.
  * code NULL: all of them; else that one, ZC_E_NOT_FOUND when it does not

@@ -103,6 +103,11 @@ zc_err_t zc_page_args(request_rec *r, long *limit, apr_int64_t *after)
     const char *l = apr_table_get(args, "limit"), *a = apr_table_get(args, "after");
     *limit = 20;
     *after = 0;
+    /* Empty fields count as absent, as HTML forms send every field. */
+    if (l && !*l)
+        l = NULL;
+    if (a && !*a)
+        a = NULL;
     if (l) {
         if (!zc_digits(l, 3) || atol(l) < 1 || atol(l) > 100)
             return ZC_E_BAD_REQUEST;

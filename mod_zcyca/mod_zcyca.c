@@ -26,7 +26,7 @@ static const zc_route_t zc_routes[] = {
     {"zcyca-logout", ZC_M(M_POST), zc_h_logout},
     {"zcyca-session", ZC_M(M_GET), zc_h_session},
     {"zcyca-bindings", ZC_M(M_GET) | ZC_M(M_POST) | ZC_M(M_DELETE), zc_h_bindings},
-    {"zcyca-admin", ZC_M(M_GET) | ZC_M(M_POST) | ZC_M(M_PUT) | ZC_M(M_DELETE), zc_h_admin},
+    {"zcyca-admin", ZC_M(M_GET) | ZC_M(M_PUT) | ZC_M(M_DELETE), zc_h_admin},
 };
 
 static int zc_hook_handler(request_rec *r)

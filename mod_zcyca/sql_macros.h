@@ -9,11 +9,11 @@
 /* A binding as the lists show it; zc_binding_from_row (binding.c) reads
  * these columns in this order. */
 #define ZC_BINDING_SELECT                                                                              \
-    "SELECT b.id, a.login, coalesce(a.display_name, a.login), b.provider_id, b.key_id, b.subject_dn,"  \
+    "SELECT b.id, coalesce(a.login, ''), coalesce(a.display_name, a.login, ''), b.provider_id, b.key_id, b.subject_dn,"  \
     " b.issuer_dn, b.serial, " ZC_US("b.not_before") ", " ZC_US("b.not_after") ","                     \
     " coalesce(bb.login, ''), coalesce(bb.display_name, bb.login, ''), " ZC_US("b.bound_at") ","      \
     " b.account_id, coalesce(a.org_id, 0)"                                                             \
-    " FROM zcyca.bindings b JOIN zcyca.accounts a ON a.id = b.account_id"                              \
+    " FROM zcyca.bindings b LEFT JOIN zcyca.accounts a ON a.id = b.account_id"                         \
     " LEFT JOIN zcyca.accounts bb ON bb.id = b.bound_by"
 
 #endif

@@ -3,6 +3,7 @@ package ZcTest;
 # httpd, DBI against the real PostgreSQL, certificates from scripts/mkpki.
 use strict;
 use warnings FATAL => 'all';
+use utf8;
 use Exporter 'import';
 use FindBin ();
 use File::Temp ();
