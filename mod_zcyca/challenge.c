@@ -50,9 +50,10 @@ zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provid
     zc_sha256(nonce, strlen(nonce), nh);
     const char *v[] = {(const char *)nh, purpose, pv->id, (const char *)pre,
                        account_id ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, account_id) : NULL, origin,
-                       apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->challenge_ttl)};
-    const int len[] = {ZC_SHA256_LEN, 0, 0, ZC_SHA256_LEN, 0, 0, 0};
-    const int fmt[] = {1, 0, 0, 1, 0, 0, 0};
+                       apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->challenge_ttl),
+                       apr_psprintf(r->pool, "%d", ZC_CHALLENGE_PER_COOKIE - 1)};
+    const int len[] = {ZC_SHA256_LEN, 0, 0, ZC_SHA256_LEN, 0, 0, 0, 0};
+    const int fmt[] = {1, 0, 0, 1, 0, 0, 0, 0};
     PGresult *res;
     zc_err_t e = zc_db_exec(r, ZC_Q_CHALLENGE_INSERT, v, len, fmt, &res);
     if (e != ZC_OK)
@@ -63,13 +64,6 @@ zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provid
     out->nonce = nonce;
     out->tbs = zc_tbs_for(r, purpose, origin, pv, nonce, issued_at);
 
-    const char *tv[] = {(const char *)pre, apr_psprintf(r->pool, "%d", ZC_CHALLENGE_PER_COOKIE)};
-    const int tlen[] = {ZC_SHA256_LEN, 0};
-    const int tfmt[] = {1, 0};
-    (void)zc_db_exec(r, ZC_Q_CHALLENGE_TRIM, tv, tlen, tfmt, &res);
-    /* Each issue sweeps rows expired over an hour ago (an index range scan
-     * that is empty nearly always): no sweeper thread, no unbounded table. */
-    (void)zc_db_exec(r, ZC_Q_CHALLENGE_PURGE, NULL, NULL, NULL, &res);
     return ZC_OK;
 }
 

@@ -73,6 +73,7 @@ int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_ac
     s->login = a->login;
     s->display_name = a->name;
     s->region = a->region;
+    r->user = apr_pstrdup(r->pool, a->login); /* %u in the access log names who logged in */
 
     zc_audit_t au = {.event = event, .success = 1, .account_id = a->id, .actor_id = a->id, .provider_id = pid,
                      .key_id = n.key_id, .cert_serial = id ? id->cert.serial : NULL};
