@@ -4,6 +4,7 @@
 #include "cert.h"
 #include "db.h"
 #include "json_req.h"
+#include "session.h"
 #include "util_script.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
@@ -44,6 +45,7 @@ json_t *zc_binding_json(request_rec *r, const zc_binding_t *b)
                           "not_before", zc_rfc3339(r->pool, b->not_before),
                           "not_after", zc_rfc3339(r->pool, b->not_after),
                           "bound_at", zc_rfc3339(r->pool, b->bound_at));
+    json_object_set_new(o, "warnings", zc_expiry_warnings(r, b->not_after));
     json_object_set_new(o, "bound_by", *b->bound_by_login
                                            ? json_pack("{s:s, s:s}", "login", b->bound_by_login, "name", b->bound_by_name)
                                            : json_null());

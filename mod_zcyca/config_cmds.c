@@ -178,6 +178,24 @@ static const char *zc_cmd_provider_signed_data(cmd_parms *cmd, void *dc, const c
     return NULL;
 }
 
+static const char *zc_cmd_provider_policy(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    const char *err, *why, *ex = "jlca any 1.2.156.112562.2.1.1.1";
+    if (argc < 3 || (strcasecmp(argv[1], "any") != 0 && strcasecmp(argv[1], "all") != 0))
+        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id, any or all, and one or more policy OIDs", ex);
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, argv[0], &err);
+    if (!pv)
+        return err;
+    pv->policy_all = strcasecmp(argv[1], "all") == 0;
+    pv->policies = apr_array_make(cmd->pool, argc - 2, sizeof(const char *));
+    for (int i = 2; i < argc; i++) {
+        if ((why = zc_parse_oid(argv[i])))
+            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[1], " ", argv[i], NULL), why, ex);
+        APR_ARRAY_PUSH(pv->policies, const char *) = argv[i];
+    }
+    return NULL;
+}
+
 /* ---- virtual host ------------------------------------------------------ */
 
 static const char *zc_cmd_origin(cmd_parms *cmd, void *dc, const char *arg)
@@ -207,6 +225,16 @@ static const char *zc_cmd_origin(cmd_parms *cmd, void *dc, const char *arg)
 ZC_SECONDS_SETTER(zc_cmd_session_idle, session_idle, 1, 604800, "1800")
 ZC_SECONDS_SETTER(zc_cmd_session_max, session_max, 1, 2592000, "28800")
 ZC_SECONDS_SETTER(zc_cmd_challenge_ttl, challenge_ttl, 10, 300, "120")
+
+static const char *zc_cmd_expiry_warning(cmd_parms *cmd, void *dc, const char *arg)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why = zc_parse_long(cmd->pool, arg, 0, 365, &sc->expiry_warning);
+    if (why)
+        return zc_cmd_fail(cmd, arg, apr_pstrcat(cmd->pool, why, " (days; 0 turns the warning off)", NULL), "30");
+    sc->expiry_warning_set = 1;
+    return NULL;
+}
 
 static const char *zc_cmd_max_body(cmd_parms *cmd, void *dc, const char *arg)
 {
@@ -317,6 +345,8 @@ const command_rec zc_cmds[] = {
                       "provider id and allowed signature algorithms"),
     AP_INIT_TAKE2("ZcyCAProviderSignedData", zc_cmd_provider_signed_data, NULL, RSRC_CONF,
                   "provider id and tbs (sign the full text, default) or nonce (drivers that sign the random only)"),
+    AP_INIT_TAKE_ARGV("ZcyCAProviderPolicy", zc_cmd_provider_policy, NULL, RSRC_CONF,
+                      "provider id, any|all, and the certificate-policy OIDs its certificates must carry"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
                     "the https origin(s) this virtual host is reached at"),
     AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,
@@ -329,6 +359,8 @@ const command_rec zc_cmds[] = {
                   "name of the pre-login cookie (default zcyca_pre)"),
     AP_INIT_TAKE1("ZcyCAMaxBody", zc_cmd_max_body, NULL, RSRC_CONF,
                   "largest request body in bytes (default 65536)"),
+    AP_INIT_TAKE1("ZcyCAExpiryWarning", zc_cmd_expiry_warning, NULL, RSRC_CONF,
+                  "days before a certificate expires that logins and lists start to warn (default 30, 0: never)"),
     AP_INIT_TAKE1("ZcyCAChallengeTTL", zc_cmd_challenge_ttl, NULL, RSRC_CONF,
                   "challenge lifetime in seconds, 10..300 (default 120)"),
     AP_INIT_FLAG("ZcyCATLSLogin", zc_cmd_tls_login, NULL, RSRC_CONF,

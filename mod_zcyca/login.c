@@ -84,7 +84,8 @@ int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_ac
     const char *target = zc_login_target(r, ctx);
     if (ctx->form)
         return zc_respond_redirect(r, HTTP_SEE_OTHER, target);
-    json_t *o = json_pack("{s:{s:s, s:s, s:s}, s:s, s:s}", "account", "login", a->login, "name", a->name,
-                          "region", a->region ? a->region : "", "method", method, "redirect", target);
+    json_t *o = json_pack("{s:{s:s, s:s, s:s}, s:s, s:s, s:o}", "account", "login", a->login, "name", a->name,
+                          "region", a->region ? a->region : "", "method", method, "redirect", target, "warnings",
+                          zc_expiry_warnings(r, id ? id->cert.not_after : 0));
     return zc_respond_json(r, HTTP_OK, zc_json_dump(r->pool, o));
 }

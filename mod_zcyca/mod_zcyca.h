@@ -48,7 +48,8 @@ typedef struct {
     X(const char *, prelogin_cookie, "zcyca_pre")                         \
     X(long, max_body, 65536)                                              \
     X(long, challenge_ttl, 120)                                           \
-    X(int, tls_login, 0)
+    X(int, tls_login, 0)                                                  \
+    X(long, expiry_warning, 30) /* days before notAfter that warn */
 
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \

@@ -75,7 +75,7 @@ const char *zc_parse_provider_id(apr_pool_t *p, const char *arg)
 
 /* Dotted-decimal OID: at least two arcs, no empty arcs or leading zeros,
  * first arc 0..2, second arc < 40 under 0 and 1. */
-static const char *zc_parse_oid(const char *oid)
+const char *zc_parse_oid(const char *oid)
 {
     int arcs = 0;
     const char *s = oid;

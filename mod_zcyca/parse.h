@@ -29,6 +29,9 @@ typedef enum {
 const char *zc_parse_keyid_mode(apr_pool_t *p, const char *arg, zc_keyid_mode_t *mode, const char **oid);
 const char *zc_keyid_mode_name(zc_keyid_mode_t mode);
 
+/* Dotted-decimal OID (1.2.156.10260.4.1.1): NULL or the reason it is not. */
+const char *zc_parse_oid(const char *oid);
+
 /* Origin: "https://host[:port]" only (no path, query, fragment, userinfo);
  * scheme and host folded to lower case, default port 443 dropped.
  * *norm receives the normalised form that Origin headers are compared to. */

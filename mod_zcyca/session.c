@@ -153,6 +153,21 @@ const char *zc_session_json(request_rec *r, const zc_session_t *s)
     apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
     json_object_set_new(o, "expires_at", json_string(zc_rfc3339(r->pool, s->expires_at)));
     json_object_set_new(o, "idle_expires_at", json_string(zc_rfc3339(r->pool, exp)));
-    json_object_set_new(o, "warnings", json_array());
+    json_object_set_new(o, "warnings", zc_expiry_warnings(r, s->cert_not_after));
     return zc_json_dump(r->pool, o);
+}
+
+json_t *zc_expiry_warnings(request_rec *r, apr_time_t not_after)
+{
+    json_t *list = json_array();
+    long days = zc_srv_cfg(r->server)->expiry_warning;
+    apr_time_t left = not_after - apr_time_now();
+    if (!not_after || days <= 0 || left > apr_time_from_sec(days * 86400))
+        return list;
+    long d = left > 0 ? (long)(apr_time_sec(left) / 86400) : 0;
+    json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:i}", "code", "CERT_EXPIRING",
+        "message", apr_psprintf(r->pool, "CA证书将于%ld天后过期，请尽快联系CA机构办理更新", d),
+        "message_en", apr_psprintf(r->pool, "The CA certificate expires in %ld days; renew it with your CA soon", d),
+        "not_after", zc_rfc3339(r->pool, not_after), "days_left", (int)d));
+    return list;
 }

@@ -4,6 +4,7 @@
 
 #include "mod_zcyca.h"
 #include "queries.h"
+#include <jansson.h>
 
 /* Value of cookie name in the request, or NULL. */
 const char *zc_cookie_get(request_rec *r, const char *name);
@@ -23,5 +24,10 @@ zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id);
 
 /* {"account":{...},"method",...} as in DESIGN section 4 (GET /ca/session). */
 const char *zc_session_json(request_rec *r, const zc_session_t *s);
+
+/* The warnings for a certificate that expires within ZcyCAExpiryWarning
+ * days (or already has): [{"code":"CERT_EXPIRING","message","message_en",
+ * "not_after","days_left"}], or an empty list. */
+json_t *zc_expiry_warnings(request_rec *r, apr_time_t not_after);
 
 #endif

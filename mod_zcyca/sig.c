@@ -83,8 +83,9 @@ unsigned zc_sig_algorithms_for(X509 *cert)
 
 /* An SM2 EVP_PKEY for an EC key on the SM2 curve: in OpenSSL 3.0 a key of
  * type EC would verify as ECDSA (no Z value, no ID), so rebuild it with the
- * SM2 key type from its encoded public point.  Freed by a cleanup on p. */
-static EVP_PKEY *zc_sig_as_sm2(apr_pool_t *p, EVP_PKEY *pk)
+ * SM2 key type from its encoded public point.  Freed by a cleanup on p.
+ * Also used by crl.c (declared in sig.h). */
+EVP_PKEY *zc_sig_as_sm2(apr_pool_t *p, EVP_PKEY *pk)
 {
     unsigned char *pub = NULL;
     size_t publen;

@@ -18,6 +18,12 @@
  *   anything else    → 0 */
 unsigned zc_sig_algorithms_for(X509 *cert);
 
+/* pk as an SM2-type EVP_PKEY: pk itself when it is one, else (an EC key on
+ * the SM2 curve, which OpenSSL 3.0 would verify as ECDSA) a copy of its
+ * public point with the SM2 key type, freed by a cleanup on p; NULL on
+ * failure. */
+EVP_PKEY *zc_sig_as_sm2(apr_pool_t *p, EVP_PKEY *pk);
+
 /* Verify sig_b64 (standard base64 or base64url) over msg with the
  * certificate's public key.
  *   allowed:   the provider's ZcyCAProviderAlgorithms bits

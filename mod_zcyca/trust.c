@@ -207,6 +207,14 @@ int zc_trust_count(const zc_trust_t *t)
     return t ? sk_X509_num(t->anchors) : 0;
 }
 
+X509 *zc_trust_find_issuer(const zc_trust_t *t, X509_NAME *name)
+{
+    for (int i = 0; t && name && i < sk_X509_num(t->anchors); i++)
+        if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(t->anchors, i)), name) == 0)
+            return sk_X509_value(t->anchors, i);
+    return NULL;
+}
+
 /* One X509_verify_cert run.  Returns 1 when the chain verified and has
  * at least an issuer above leaf; else 0 with *verr the OpenSSL error. */
 static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,

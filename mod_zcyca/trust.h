@@ -22,6 +22,10 @@ zc_trust_t *zc_trust_load(apr_pool_t *p, const char *path, const char **why);
 /* Number of anchors loaded. */
 int zc_trust_count(const zc_trust_t *t);
 
+/* The anchor whose subject equals name (the first one when several do), or
+ * NULL.  Not up-ref'd: it lives as long as t. */
+X509 *zc_trust_find_issuer(const zc_trust_t *t, X509_NAME *name);
+
 /* Verify leaf against t, with untrusted (may be NULL) as extra
  * intermediates, at time now (apr time; 0 = current time).  SM2 ids are set
  * on leaf and untrusted certificates before verification.  Maps the

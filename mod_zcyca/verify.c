@@ -8,6 +8,29 @@
 
 #include "verify.h"
 
+#include <openssl/x509v3.h>
+#include <openssl/objects.h>
+
+/* Does the certificate carry the policies the provider requires (any one,
+ * or all)?  No certificatePolicies extension satisfies no requirement. */
+static int zc_verify_policies(const zc_provider_t *pv, X509 *leaf)
+{
+    CERTIFICATEPOLICIES *cps = X509_get_ext_d2i(leaf, NID_certificate_policies, NULL, NULL);
+    int found = 0;
+    for (int i = 0; i < pv->policies->nelts; i++) {
+        const char *want = APR_ARRAY_IDX(pv->policies, i, const char *);
+        int has = 0;
+        for (int j = 0; cps && j < sk_POLICYINFO_num(cps) && !has; j++) {
+            char oid[128];
+            if (OBJ_obj2txt(oid, sizeof oid, sk_POLICYINFO_value(cps, j)->policyid, 1) > 0 && strcmp(oid, want) == 0)
+                has = 1;
+        }
+        found += has;
+    }
+    CERTIFICATEPOLICIES_free(cps);
+    return pv->policy_all ? found == pv->policies->nelts : found > 0;
+}
+
 /* The other provider (not chosen) whose anchors issue leaf, or NULL. */
 static const zc_provider_t *zc_verify_other_issuer(apr_pool_t *p, const zc_provider_t *chosen,
                                                    const zc_provider_t *const *all, int n_all,
@@ -70,6 +93,12 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
                       ? "keyUsage lacks digitalSignature or extendedKeyUsage lacks clientAuth"
                       : "certificate extensions are invalid";
         return rc;
+    }
+
+    if (chosen->policies && chosen->policies->nelts > 0 && !zc_verify_policies(chosen, leaf)) {
+        *detail = apr_psprintf(p, "certificate lacks %s of the policies ZcyCAProviderPolicy %s requires",
+                               chosen->policy_all ? "some" : "all", chosen->id);
+        return ZC_E_CERT_POLICY;
     }
 
     /* 3. identity */

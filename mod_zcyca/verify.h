@@ -5,6 +5,7 @@
 
 #include <apr_pools.h>
 #include <apr_time.h>
+#include <apr_tables.h>
 #include <openssl/x509.h>
 #include "errors.h"
 #include "parse.h"
@@ -21,6 +22,8 @@ typedef struct {
     const char *driver_url;  /* may be NULL */
     unsigned algorithms;     /* ZC_ALG_* bits */
     int signs_nonce;         /* ZcyCAProviderSignedData nonce: drivers sign the nonce alone */
+    int policy_all;          /* ZcyCAProviderPolicy all (else any) */
+    apr_array_header_t *policies; /* required certificate-policy OIDs (const char *), NULL: none */
     const char *defined_at;  /* "file:line" of the ZcyCAProvider line */
 } zc_provider_t;
 
@@ -35,7 +38,8 @@ typedef struct {
  *  1. chain to chosen's anchors (zc_trust_verify); when that fails as
  *     untrusted but another provider in all[] issues the certificate,
  *     answer ZC_E_PROVIDER_MISMATCH instead;
- *  2. key usage (zc_cert_check_usage);
+ *  2. key usage (zc_cert_check_usage), then certificate policies when the
+ *     provider requires them (ZC_E_CERT_POLICY);
  *  3. key id under chosen's mode and the certificate info.
  * *detail gets a log-only explanation. */
 zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,

@@ -110,6 +110,8 @@ sub issue_cert {
     push @cmd, '--eku', $o{eku} if $o{eku};
     push @cmd, '--ext', $_ for @{ $o{ext} // [] };
     push @cmd, '--csr', $o{csr} if $o{csr};
+    push @cmd, '--days', $o{days} if $o{days};
+    push @cmd, '--policies', $o{policies} if $o{policies};
     system(@cmd) == 0 or die "mkpki issue $name failed\n";
     return $name;
 }
@@ -152,13 +154,15 @@ sub make_account {
 sub bind_cert {
     my ($account, $provider, $cert, $key_id) = @_;
     $key_id //= spki_sha256($cert);
-    my $info = `openssl x509 -in '@{[pki()]}/$cert.crt' -noout -serial -subject -issuer -nameopt RFC2253`;
+    my $info = `openssl x509 -in '@{[pki()]}/$cert.crt' -noout -serial -subject -issuer -nameopt RFC2253 -startdate -enddate -dateopt iso_8601`;
     my ($serial) = $info =~ /serial=(\S+)/;
+    my ($nb) = $info =~ /notBefore=(.+)/;
+    my ($na) = $info =~ /notAfter=(.+)/;
     return db()->selectrow_array(
         "INSERT INTO zcyca.bindings (account_id, provider_id, key_id, cert_sha256, spki_sha256, issuer_dn, serial,
                                      subject_dn, not_before, not_after, bound_by)
-         VALUES (?, ?, ?, ?, ?, 'issuer', ?, 'subject', now(), now() + interval '1 year', ?) RETURNING id", undef,
-        $account, $provider, $key_id, cert_sha256($cert), spki_sha256($cert), $serial, $account);
+         VALUES (?, ?, ?, ?, ?, 'issuer', ?, 'subject', ?, ?, ?) RETURNING id", undef,
+        $account, $provider, $key_id, cert_sha256($cert), spki_sha256($cert), $serial, $nb, $na, $account);
 }
 
 # A CA login over mutual TLS; returns the response.

@@ -246,3 +246,97 @@ const char *zc_tp_write_pem(apr_pool_t *p, const char *dir, const char *name, X5
         all = apr_pstrcat(p, all, zc_tp_pem(p, certs[i]), NULL);
     return zc_tp_write(p, dir, name, all, strlen(all));
 }
+
+/* ---- CRLs ----------------------------------------------------------------- */
+
+static apr_status_t zc_tp_crl_free(void *c)
+{
+    X509_CRL_free(c);
+    return APR_SUCCESS;
+}
+
+static void zc_tp_crl_sign(X509_CRL *c, EVP_PKEY *key, int no_id)
+{
+    EVP_MD_CTX *md;
+    EVP_PKEY_CTX *pc;
+
+    if (!EVP_PKEY_is_a(key, "SM2")) {
+        if (!X509_CRL_sign(c, key, EVP_sha256()))
+            zc_tp_die("X509_CRL_sign");
+        return;
+    }
+    if ((md = EVP_MD_CTX_new()) == NULL || (pc = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) == NULL)
+        zc_tp_die("SM2 CRL sign context");
+    if (!no_id && EVP_PKEY_CTX_set1_id(pc, ZC_TP_SM2_ID, strlen(ZC_TP_SM2_ID)) <= 0)
+        zc_tp_die("EVP_PKEY_CTX_set1_id");
+    EVP_MD_CTX_set_pkey_ctx(md, pc);
+    if (EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, key) != 1 || X509_CRL_sign_ctx(c, md) <= 0)
+        zc_tp_die("SM2 X509_CRL_sign_ctx");
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_CTX_free(pc);
+}
+
+X509_CRL *zc_tp_crl(apr_pool_t *p, const zc_tp_crl_spec_t *s)
+{
+    X509_CRL *c = X509_CRL_new();
+    ASN1_TIME *t = ASN1_TIME_new();
+
+    if (c == NULL || t == NULL || s->issuer == NULL || s->key == NULL)
+        zc_tp_die("X509_CRL_new");
+    apr_pool_cleanup_register(p, c, zc_tp_crl_free, apr_pool_cleanup_null);
+    if (!X509_CRL_set_version(c, X509_CRL_VERSION_2) ||
+        !X509_CRL_set_issuer_name(c, X509_get_subject_name(s->issuer)) ||
+        !X509_time_adj_ex(t, 0, s->this_update, NULL) || !X509_CRL_set1_lastUpdate(c, t))
+        zc_tp_die("CRL header");
+    if (!s->no_next_update &&
+        (!X509_time_adj_ex(t, 0, s->next_update ? s->next_update : 7 * ZC_TP_DAY, NULL) ||
+         !X509_CRL_set1_nextUpdate(c, t)))
+        zc_tp_die("CRL nextUpdate");
+    for (int i = 0; i < s->n_revoked; i++) {
+        X509_REVOKED *r = X509_REVOKED_new();
+
+        if (r == NULL || !X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(s->revoked[i])) ||
+            !X509_time_adj_ex(t, 0, -3600, NULL) || !X509_REVOKED_set_revocationDate(r, t))
+            zc_tp_die("X509_REVOKED");
+        if (s->reason) {
+            ASN1_ENUMERATED *e = ASN1_ENUMERATED_new();
+            if (e == NULL || !ASN1_ENUMERATED_set(e, s->reason - 1) ||
+                !X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, e, 0, 0))
+                zc_tp_die("CRL reason");
+            ASN1_ENUMERATED_free(e);
+        }
+        if (!X509_CRL_add0_revoked(c, r))
+            zc_tp_die("X509_CRL_add0_revoked");
+    }
+    ASN1_TIME_free(t);
+    if (!X509_CRL_sort(c))
+        zc_tp_die("X509_CRL_sort");
+    zc_tp_crl_sign(c, s->key, s->sm2_no_id);
+    return c;
+}
+
+unsigned char *zc_tp_crl_der(apr_pool_t *p, X509_CRL *c, size_t *len)
+{
+    unsigned char *der = NULL, *copy;
+    int n = i2d_X509_CRL(c, &der);
+
+    if (n <= 0)
+        zc_tp_die("i2d_X509_CRL");
+    copy = apr_pmemdup(p, der, (apr_size_t)n);
+    OPENSSL_free(der);
+    *len = (size_t)n;
+    return copy;
+}
+
+char *zc_tp_crl_pem(apr_pool_t *p, X509_CRL *c)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data, *out;
+    long n;
+
+    if (b == NULL || !PEM_write_bio_X509_CRL(b, c) || (n = BIO_get_mem_data(b, &data)) <= 0)
+        zc_tp_die("PEM_write_bio_X509_CRL");
+    out = apr_pstrmemdup(p, data, (apr_size_t)n);
+    BIO_free(b);
+    return out;
+}

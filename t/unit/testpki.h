@@ -57,4 +57,27 @@ const char *zc_tp_write(apr_pool_t *p, const char *dir, const char *name, const 
 /* Write the PEM of n certificates to dir/name; returns the path. */
 const char *zc_tp_write_pem(apr_pool_t *p, const char *dir, const char *name, X509 *const *certs, int n);
 
+/* ---- CRLs --------------------------------------------------------------- */
+
+typedef struct {
+    X509 *issuer;               /* the CA issuing the CRL (its subject is the CRL issuer) */
+    EVP_PKEY *key;              /* signing key (normally the issuer's) */
+    long this_update;           /* seconds from now; 0 = now */
+    long next_update;           /* seconds from now; 0 = 7 days */
+    int no_next_update;         /* 1: omit nextUpdate */
+    X509 *const *revoked;       /* certificates whose serials are listed ... */
+    int n_revoked;              /* ... and how many */
+    int reason;                 /* 0: no reasonCode entry extension; else CRL_REASON_* + 1 */
+    int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
+} zc_tp_crl_spec_t;
+
+/* Build and sign a v2 CRL (revocation date: an hour ago).  SM2 signers use
+ * SM3 with the GM/T ID (unless sm2_no_id), via X509_CRL_sign_ctx; others
+ * SHA-256.  Aborts on an OpenSSL failure. */
+X509_CRL *zc_tp_crl(apr_pool_t *p, const zc_tp_crl_spec_t *s);
+
+/* Encodings of a CRL. */
+unsigned char *zc_tp_crl_der(apr_pool_t *p, X509_CRL *c, size_t *len);
+char *zc_tp_crl_pem(apr_pool_t *p, X509_CRL *c);
+
 #endif
