@@ -28,12 +28,14 @@ static unsigned char *zc_prelogin_hash(request_rec *r, int create)
     return h;
 }
 
+/* pv NULL: a challenge for whichever provider the certificate turns out to
+ * be from ("provider=" stays empty, and the full text is signed). */
 static const char *zc_tbs_for(request_rec *r, const char *purpose, const char *origin, const zc_provider_t *pv,
                               const char *nonce, apr_time_t issued_at)
 {
-    zc_tbs_fields_t f = {.purpose = purpose, .origin = origin, .provider = pv->id, .nonce = nonce,
+    zc_tbs_fields_t f = {.purpose = purpose, .origin = origin, .provider = pv ? pv->id : "", .nonce = nonce,
                          .issued_at = apr_time_from_sec(apr_time_sec(issued_at))};
-    return zc_tbs_build(r->pool, &f, pv->signs_nonce ? ZC_SIGNED_NONCE : ZC_SIGNED_TBS);
+    return zc_tbs_build(r->pool, &f, pv && pv->signs_nonce ? ZC_SIGNED_NONCE : ZC_SIGNED_TBS);
 }
 
 zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provider_t *pv, apr_int64_t account_id,
@@ -48,7 +50,7 @@ zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provid
     }
     unsigned char nh[ZC_SHA256_LEN];
     zc_sha256(nonce, strlen(nonce), nh);
-    const char *v[] = {(const char *)nh, purpose, pv->id, (const char *)pre,
+    const char *v[] = {(const char *)nh, purpose, pv ? pv->id : "", (const char *)pre,
                        account_id ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, account_id) : NULL, origin,
                        apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->challenge_ttl),
                        apr_psprintf(r->pool, "%d", ZC_CHALLENGE_PER_COOKIE - 1)};
@@ -83,9 +85,10 @@ static int zc_uuid_shaped(const char *s)
 }
 
 zc_err_t zc_challenge_consume(request_rec *r, const char *id, const char *nonce, const char *purpose,
-                              const zc_provider_t *pv, const char **tbs, apr_int64_t *account_id,
+                              const zc_provider_t **pvp, const char **tbs, apr_int64_t *account_id,
                               const char **detail)
 {
+    const zc_provider_t *pv = *pvp;
     unsigned char *pre = zc_prelogin_hash(r, 0);
     if (!zc_uuid_shaped(id)) {
         *detail = "challenge_id is not a challenge id";
@@ -123,13 +126,18 @@ zc_err_t zc_challenge_consume(request_rec *r, const char *id, const char *nonce,
         *detail = "the nonce sent back is not the challenge's";
     else if (strcmp(row_purpose, purpose) != 0)
         *detail = apr_psprintf(r->pool, "challenge was issued for %s, used for %s", row_purpose, purpose);
-    else if (strcmp(row_provider, pv->id) != 0)
+    else if (*row_provider && pv && strcmp(row_provider, pv->id) != 0)
         *detail = apr_psprintf(r->pool, "challenge was issued for provider %s, used with %s", row_provider, pv->id);
+    else if (*row_provider && !zc_provider_find(zc_srv_cfg(r->server)->g, row_provider))
+        *detail = apr_psprintf(r->pool, "challenge was issued for provider %s, no longer configured", row_provider);
     else if (!origin || strcmp(row_origin, origin) != 0)
         *detail = "challenge was issued to another origin";
     else {
+        const zc_provider_t *row_pv = *row_provider ? zc_provider_find(zc_srv_cfg(r->server)->g, row_provider) : NULL;
         *account_id = apr_atoi64(PQgetvalue(res, 0, 3));
-        *tbs = zc_tbs_for(r, row_purpose, row_origin, pv, nonce, (apr_time_t)apr_atoi64(PQgetvalue(res, 0, 5)));
+        *tbs = zc_tbs_for(r, row_purpose, row_origin, row_pv, nonce, (apr_time_t)apr_atoi64(PQgetvalue(res, 0, 5)));
+        if (row_pv)
+            *pvp = row_pv;
         return ZC_OK;
     }
     return ZC_E_CHALLENGE_INVALID;

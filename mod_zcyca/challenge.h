@@ -14,8 +14,9 @@ typedef struct {
     apr_time_t expires_at;
 } zc_challenge_issued_t;
 
-/* Issue a challenge bound to purpose, provider, account (0: none), the
- * request's origin and its pre-login cookie (set when absent). */
+/* Issue a challenge bound to purpose, provider (NULL: any, found from the
+ * certificate at use), account (0: none), the request's origin and its
+ * pre-login cookie (set when absent). */
 zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provider_t *pv, apr_int64_t account_id,
                             zc_challenge_issued_t *out);
 
@@ -26,7 +27,9 @@ zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provid
  * On success *tbs is the text the key must have signed (rebuilt from the
  * row) and *account_id the account a bind challenge was issued for. */
 zc_err_t zc_challenge_consume(request_rec *r, const char *id, const char *nonce, const char *purpose,
-                              const zc_provider_t *pv, const char **tbs, apr_int64_t *account_id,
+                              const zc_provider_t **pv, const char **tbs, apr_int64_t *account_id,
                               const char **detail);
+/* *pv: in, the provider the client named (or NULL); out, the challenge's own
+ * provider when it was issued for one (else unchanged). */
 
 #endif

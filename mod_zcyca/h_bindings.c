@@ -51,7 +51,7 @@ static int zc_bindings_list(request_rec *r, const zc_account_t *me)
 
 /* The proof of possession: a bind challenge for this very account, or the
  * TLS client certificate on the login host.  Then the login checks. */
-static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t *pv, const zc_account_t *target,
+static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t **pvp, const zc_account_t *target,
                                   zc_identity_t *id, const char **detail)
 {
     zc_challenge_answer_t a = {0};
@@ -67,7 +67,7 @@ static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t
             || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a.signature, detail)) != ZC_OK
             || (e = zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a.algorithm, detail)) != ZC_OK)
             return e;
-        if ((e = zc_proof_challenge(r, &a, "bind", pv, &proof, detail)) != ZC_OK)
+        if ((e = zc_proof_challenge(r, &a, "bind", pvp, &proof, detail)) != ZC_OK)
             return e;
         if (proof.account_id != target->id) {
             *detail = "the bind challenge was issued for another account";
@@ -79,15 +79,15 @@ static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t
             *detail = "no proof: send challenge fields (purpose bind) or use the client-certificate host";
             return ZC_E_BAD_REQUEST;
         }
-        if (e != ZC_OK)
+        if (e != ZC_OK || (e = zc_proof_provider(r, &proof, pvp, detail)) != ZC_OK)
             return e;
-        if (!(zc_sig_algorithms_for(proof.leaf) & pv->algorithms)) {
+        if (!(zc_sig_algorithms_for(proof.leaf) & (*pvp)->algorithms)) {
             *detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
             return ZC_E_ALG_UNSUPPORTED;
         }
     }
     zc_global_t *g = zc_srv_cfg(r->server)->g;
-    e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts, g->providers->nelts,
+    e = zc_verify_certificate(r->pool, *pvp, (const zc_provider_t *const *)g->providers->elts, g->providers->nelts,
                               proof.leaf, proof.chain, 0, id, detail);
     if (e == ZC_OK && !a.challenge_id)
         e = zc_proof_tls_agree(r, &proof);
@@ -117,7 +117,7 @@ static int zc_bindings_create(request_rec *r, const zc_account_t *me)
         return zc_bindings_fail(r, e, me, 0, NULL, "body");
     json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
     if (!o || (e = zc_json_get_string(r->pool, o, "account", 1, ZC_FIELD_MAX, &login, &detail)) != ZC_OK
-        || (e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK)
+        || (e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK)
         return zc_bindings_fail(r, e, me, 0, NULL, detail);
     zc_account_t target;
     if ((e = zc_q_account_by_login(r, login, &target)) == ZC_E_NOT_FOUND
@@ -125,18 +125,19 @@ static int zc_bindings_create(request_rec *r, const zc_account_t *me)
         return zc_bindings_fail(r, ZC_E_NOT_PERMITTED, me, 0, NULL, apr_pstrcat(r->pool, "target ", login, NULL));
     if (e != ZC_OK)
         return zc_bindings_fail(r, e, me, 0, NULL, "account look-up");
-    const zc_provider_t *pv = zc_provider_find(zc_srv_cfg(r->server)->g, provider);
-    if (!pv)
+    const zc_provider_t *pv = provider ? zc_provider_find(zc_srv_cfg(r->server)->g, provider) : NULL;
+    if (provider && !pv)
         return zc_bindings_fail(r, ZC_E_PROVIDER_UNKNOWN, me, target.id, NULL, provider);
-    int accepts = 0;
     if (!target.region_enabled)
-        return zc_bindings_fail(r, ZC_E_REGION_DISABLED, me, target.id, pv->id, target.region);
+        return zc_bindings_fail(r, ZC_E_REGION_DISABLED, me, target.id, pv ? pv->id : NULL, target.region);
+
+    /* Without a provider, the proof's certificate names it. */
+    zc_identity_t id;
+    if ((e = zc_bindings_prove(r, o, &pv, &target, &id, &detail)) != ZC_OK)
+        return zc_bindings_fail(r, e, me, target.id, pv ? pv->id : NULL, detail);
+    int accepts = 0;
     if ((e = zc_q_region_accepts(r, target.region, pv->id, &accepts)) != ZC_OK || !accepts)
         return zc_bindings_fail(r, e != ZC_OK ? e : ZC_E_PROVIDER_NOT_ACCEPTED, me, target.id, pv->id, target.region);
-
-    zc_identity_t id;
-    if ((e = zc_bindings_prove(r, o, pv, &target, &id, &detail)) != ZC_OK)
-        return zc_bindings_fail(r, e, me, target.id, pv->id, detail);
 
     apr_int64_t binding_id, owner;
     int created;

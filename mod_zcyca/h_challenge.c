@@ -23,14 +23,16 @@ int zc_h_challenge(request_rec *r)
         ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1101) "challenge: body refused");
     json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
     if (!o || (e = zc_json_get_string(r->pool, o, "purpose", 1, 16, &purpose, &detail)) != ZC_OK
-        || (e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK
+        || (e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK
         || (e = zc_json_get_string(r->pool, o, "account", 0, ZC_FIELD_MAX, &account, &detail)) != ZC_OK)
         ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1102) "challenge: %s", detail);
     int bind = strcmp(purpose, "bind") == 0;
     if (!bind && strcmp(purpose, "login") != 0)
         ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1103) "challenge: purpose must be login or bind");
-    const zc_provider_t *pv = zc_provider_find(zc_srv_cfg(r->server)->g, provider);
-    if (!pv)
+    /* Without a provider the challenge is for whichever one the certificate
+     * turns out to be from. */
+    const zc_provider_t *pv = provider ? zc_provider_find(zc_srv_cfg(r->server)->g, provider) : NULL;
+    if (provider && !pv)
         ZC_RETURN_ERROR(r, ZC_E_PROVIDER_UNKNOWN, APLOG_INFO, ZCLOGNO(1104) "challenge: unknown provider");
     apr_int64_t account_id = 0;
     if (bind) {
@@ -49,7 +51,7 @@ int zc_h_challenge(request_rec *r)
     if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) != ZC_OK)
         ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(1109) "challenge: could not be stored");
     json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "challenge_id", c.id, "nonce", c.nonce, "tbs", c.tbs,
-                            "signed_data", pv->signs_nonce ? "nonce" : "tbs", "expires_at",
+                            "signed_data", pv && pv->signs_nonce ? "nonce" : "tbs", "expires_at",
                             zc_rfc3339(r->pool, c.expires_at));
     return zc_respond_json(r, HTTP_OK, zc_json_dump(r->pool, out));
 }

@@ -56,14 +56,14 @@ static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, cons
     }
     memset(b, 0, sizeof *b);
     if (form) {
-        if ((e = zc_form_get_string(r->pool, buf, len, "provider", 1, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
+        if ((e = zc_form_get_string(r->pool, buf, len, "provider", 0, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
             return e;
         return zc_form_get_string(r->pool, buf, len, "return", 0, 2048, &b->return_to, detail);
     }
     json_t *o = zc_json_parse_object(r->pool, buf, len, &e, detail);
     if (!o)
         return e;
-    if ((e = zc_json_get_string(r->pool, o, "provider", 1, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
+    if ((e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
         return e;
     return zc_login_read_answer(r, o, &b->answer, detail);
 }
@@ -80,19 +80,22 @@ int zc_h_login(request_rec *r)
     if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
         return zc_login_fail(r, e, NULL, NULL, 0, detail);
     ctx.return_to = body.return_to;
-    const zc_provider_t *pv = zc_provider_find(g, body.provider);
-    if (!pv)
+    /* No provider named: the certificate tells (DESIGN auto-detection). */
+    const zc_provider_t *pv = NULL;
+    if (body.provider && !(pv = zc_provider_find(g, body.provider)))
         return zc_login_fail(r, ZC_E_PROVIDER_UNKNOWN, NULL, NULL, 0, body.provider);
 
     zc_proof_t proof;
     int challenge = body.answer.challenge_id != NULL;
-    e = challenge ? zc_proof_challenge(r, &body.answer, "login", pv, &proof, &detail)
+    e = challenge ? zc_proof_challenge(r, &body.answer, "login", &pv, &proof, &detail)
                   : zc_proof_tls(r, &proof, &detail);
+    if (e == ZC_OK && !challenge)
+        e = zc_proof_provider(r, &proof, &pv, &detail);
     if (e != ZC_OK) {
         zc_identity_t seen = {0};
         if (proof.leaf)
             (void)zc_cert_info(r->pool, proof.leaf, &seen.cert);
-        return zc_login_fail(r, e, pv->id, proof.leaf ? &seen : NULL, 0, detail);
+        return zc_login_fail(r, e, pv ? pv->id : NULL, proof.leaf ? &seen : NULL, 0, detail);
     }
     zc_identity_t id = {0};
     const zc_provider_t *const *all = (const zc_provider_t *const *)g->providers->elts;

@@ -59,12 +59,21 @@ zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
     return ZC_E_CERT_UNTRUSTED;
 }
 
+zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail)
+{
+    if (*pv)
+        return ZC_OK;
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    return zc_verify_detect_provider(r->pool, (const zc_provider_t *const *)g->providers->elts, g->providers->nelts,
+                                     proof->leaf, proof->chain, pv, detail);
+}
+
 zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
-                            const zc_provider_t *pv, zc_proof_t *out, const char **detail)
+                            const zc_provider_t **pvp, zc_proof_t *out, const char **detail)
 {
     memset(out, 0, sizeof *out);
     const char *tbs;
-    zc_err_t e = zc_challenge_consume(r, a->challenge_id, a->nonce, purpose, pv, &tbs, &out->account_id, detail);
+    zc_err_t e = zc_challenge_consume(r, a->challenge_id, a->nonce, purpose, pvp, &tbs, &out->account_id, detail);
     if (e != ZC_OK)
         return e;
     unsigned requested = 0;
@@ -98,6 +107,8 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
             return ZC_E_CERT_MALFORMED;
         }
     }
-    return zc_sig_verify(r->pool, out->leaf, pv->algorithms, requested, a->signature, (const unsigned char *)tbs,
+    if ((e = zc_proof_provider(r, out, pvp, detail)) != ZC_OK)
+        return e;
+    return zc_sig_verify(r->pool, out->leaf, (*pvp)->algorithms, requested, a->signature, (const unsigned char *)tbs,
                          strlen(tbs), &out->algorithm, detail);
 }

@@ -30,8 +30,14 @@ zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p);
 
 /* Signed challenge: consume the challenge first (one attempt), then parse
  * the certificate and chain, then check the signature over the text
- * rebuilt from the row, with the provider's algorithms. */
+ * rebuilt from the row, with the provider's algorithms.  *pv: the provider
+ * the client named, or NULL; on return the one the proof is for (the
+ * challenge's own, or the one the certificate chains to). */
 zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
-                            const zc_provider_t *pv, zc_proof_t *out, const char **detail);
+                            const zc_provider_t **pv, zc_proof_t *out, const char **detail);
+
+/* *pv NULL (the client named no provider): find it from the certificate
+ * and chain of the proof (zc_verify_detect_provider). */
+zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail);
 
 #endif

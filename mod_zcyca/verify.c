@@ -113,3 +113,25 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
     out->provider = chosen;
     return ZC_OK;
 }
+
+zc_err_t zc_verify_detect_provider(apr_pool_t *p, const zc_provider_t *const *all, int n_all, X509 *leaf,
+                                   STACK_OF(X509) *untrusted, const zc_provider_t **out, const char **detail)
+{
+    const char *ids = NULL;
+    int found = 0;
+    *out = NULL;
+    for (int i = 0; all && leaf && i < n_all; i++) {
+        if (!all[i] || !all[i]->trust || !zc_trust_issues(p, all[i]->trust, leaf, untrusted))
+            continue;
+        if (found++ == 0)
+            *out = all[i];
+        ids = ids ? apr_pstrcat(p, ids, ", ", all[i]->id, NULL) : all[i]->id;
+    }
+    if (found == 1)
+        return ZC_OK;
+    *out = NULL;
+    if (detail)
+        *detail = found ? apr_psprintf(p, "the certificate chains to several providers (%s): name one", ids)
+                        : "no configured provider issues this certificate";
+    return found ? ZC_E_PROVIDER_AMBIGUOUS : ZC_E_CERT_UNTRUSTED;
+}

@@ -47,4 +47,10 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
                                X509 *leaf, STACK_OF(X509) *untrusted, apr_time_t now,
                                zc_identity_t *out, const char **detail);
 
+/* Provider auto-detection: the one provider in all[] whose anchors issue
+ * leaf (validity times aside).  None → ZC_E_CERT_UNTRUSTED; more than one →
+ * ZC_E_PROVIDER_AMBIGUOUS with *detail naming them. */
+zc_err_t zc_verify_detect_provider(apr_pool_t *p, const zc_provider_t *const *all, int n_all, X509 *leaf,
+                                   STACK_OF(X509) *untrusted, const zc_provider_t **out, const char **detail);
+
 #endif

@@ -69,7 +69,7 @@ is($r->{json}{signed_data}, 'nonce', '... and says so');
 $r = req('POST', tls_url('/ca/challenge'), json => { purpose => 'steal', provider => 'pa' }, origin => 1);
 is(code_of($r), '400 BAD_REQUEST', 'unknown purpose → BAD_REQUEST');
 $r = req('POST', tls_url('/ca/challenge'), json => { purpose => 'login' }, origin => 1);
-is(code_of($r), '400 BAD_REQUEST', 'missing provider → BAD_REQUEST');
+like($r->{json}{tbs} // '', qr/\nprovider=\n/, 'no provider: a challenge for whichever provider the certificate is from');
 $r = req('POST', tls_url('/ca/challenge'), json => { purpose => 'login', provider => 'zz' }, origin => 1);
 is(code_of($r), '400 PROVIDER_UNKNOWN', 'unknown provider → PROVIDER_UNKNOWN');
 $r = req('POST', tls_url('/ca/challenge'), json => { purpose => 'login', provider => 'pa', account => 'x' }, origin => 1);

@@ -152,7 +152,7 @@ for my $f (@fail) {
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => '{"provider": "pa",', origin => 1);
 is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'malformed body → 400 BAD_REQUEST');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => {}, origin => 1);
-is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'missing provider → 400 BAD_REQUEST');
+is("$r->{code} " . err_of($r), '400 PROVIDER_AMBIGUOUS', 'no provider, and several share these anchors → PROVIDER_AMBIGUOUS');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => ['pa'] }, origin => 1);
 is("$r->{code} " . err_of($r), '400 BAD_REQUEST', 'provider of the wrong type → 400 BAD_REQUEST');
 $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => '{"provider":"pa","x":"' . ('a' x 70000) . '"}', origin => 1);

@@ -175,7 +175,8 @@ sub login_tls {
 # POST /ca/challenge; returns the response with {pre} = the pre-login cookie pair.
 sub challenge {
     my (%o) = @_;
-    my %body = (purpose => $o{purpose} // 'login', provider => $o{provider} // 'pa');
+    my %body = (purpose => $o{purpose} // 'login', provider => exists $o{provider} ? $o{provider} : 'pa');
+    delete $body{provider} unless defined $body{provider};
     $body{account} = $o{account} if defined $o{account};
     my $r = req('POST', $o{url} // tls_url('/ca/challenge'), json => \%body, origin => 1,
                 ($o{pre} || $o{cookie} ? (cookie => join('; ', grep { $_ } $o{pre}, $o{cookie})) : ()));
@@ -242,12 +243,13 @@ sub login_challenge {
     die "no challenge: $c->{code} $c->{body}\n" unless $c->{json} && $c->{json}{challenge_id};
     my $tbs = $c->{json}{tbs};
     $tbs = $o{tamper}->($tbs) if $o{tamper};
-    my $body = { provider => $o{provider} // 'pa', challenge_id => $c->{json}{challenge_id},
+    my $body = { provider => exists $o{provider} ? $o{provider} : 'pa', challenge_id => $c->{json}{challenge_id},
                  nonce => $c->{json}{nonce}, certificate => cert_text($o{cert} // $name),
                  signature => $o{signature} // sign_text($name, $tbs, %o) };
     $body->{chain} = [ map { cert_text($_) } @{ $o{chain} } ] if $o{chain};
     $body->{algorithm} = $o{algorithm} if $o{algorithm};
     $body->{$_} = $o{override}{$_} for keys %{ $o{override} // {} };
+    delete $body->{$_} for grep { !defined $body->{$_} && $_ eq 'provider' } keys %$body;
     my $r = req('POST', $o{url} // tls_url('/ca/login'), json => $body, origin => 1, cookie => $c->{pre});
     $r->{challenge} = $c;
     return $r;

@@ -8,6 +8,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <apr_allocator.h>
 #include <apr_strings.h>
 #include <openssl/x509v3.h>
 
@@ -350,12 +351,15 @@ typedef struct {
 static void *zc_crl_worker(void *arg)
 {
     zc_crl_job_t *j = arg;
+    apr_allocator_t *a;
     apr_pool_t *p;
 
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
+    /* an allocator of its own: the global one is shared without a lock */
+    if (apr_allocator_create(&a) != APR_SUCCESS || apr_pool_create_ex(&p, NULL, NULL, a) != APR_SUCCESS) {
         j->wrong = -1;
         return NULL;
     }
+    apr_allocator_owner_set(a, p);
     for (int r = 0; r < ZC_CRL_ROUNDS; r++) {
         for (int i = 0; i < 4; i++) {
             const char *detail;
