@@ -5,6 +5,7 @@
 #include "http_core.h"
 #include "apr_strings.h"
 #include "mod_auth.h"
+#include "crl.h"
 #include "ap_provider.h"
 
 static const char *zc_cmd_fail(cmd_parms *cmd, const char *arg, const char *why, const char *example)
@@ -86,6 +87,7 @@ static const char *zc_cmd_provider(cmd_parms *cmd, void *dc, const char *id, con
     pv->keyid_mode = ZC_KEYID_SPKI_SHA256;
     pv->algorithms = ZC_ALG_ALL;
     pv->defined_at = apr_psprintf(cmd->pool, "%s:%d", cmd->directive->filename, cmd->directive->line_num);
+    pv->index = g->providers->nelts;
     APR_ARRAY_PUSH(g->providers, zc_provider_t *) = pv;
     return NULL;
 }
@@ -193,6 +195,60 @@ static const char *zc_cmd_provider_policy(cmd_parms *cmd, void *dc, int argc, ch
             return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[1], " ", argv[i], NULL), why, ex);
         APR_ARRAY_PUSH(pv->policies, const char *) = argv[i];
     }
+    return NULL;
+}
+
+static const char *zc_cmd_provider_crl(cmd_parms *cmd, void *dc, const char *id, const char *path)
+{
+    const char *err, *why = NULL;
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    if (!pv->trust)
+        return apr_psprintf(cmd->pool, "%s %s: put ZcyCAProviderTrust %s before it (CRLs are checked against the "
+                            "provider's CA certificates)", cmd->cmd->name, id, id);
+    const char *full = ap_server_root_relative(cmd->pool, path);
+    /* Loaded now, so apachectl -t reports a broken or forged CRL. */
+    struct zc_crlset_t *set = full ? zc_crl_load(cmd->pool, full, pv->trust, &why) : NULL;
+    if (!set)
+        return apr_psprintf(cmd->pool, "%s %s %s: %s", cmd->cmd->name, id, path, why ? why : "invalid path");
+    pv->crl_path = full;
+    pv->crl = set;
+    return NULL;
+}
+
+static const char *zc_cmd_provider_revocation(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    const char *err, *ex = "jlca crl soft-fail";
+    if (argc < 2)
+        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id, crl, and hard-fail or soft-fail", ex);
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, argv[0], &err);
+    if (!pv)
+        return err;
+    for (int i = 1; i < argc; i++) {
+        if (strcasecmp(argv[i], "crl") == 0)
+            continue;
+        else if (strcasecmp(argv[i], "soft-fail") == 0)
+            pv->revocation_soft = 1;
+        else if (strcasecmp(argv[i], "hard-fail") == 0)
+            pv->revocation_soft = 0;
+        else if (strcasecmp(argv[i], "ocsp") == 0)
+            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
+                               "OCSP checking is not in this build; use crl", ex);
+        else
+            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
+                               "the words are crl, hard-fail and soft-fail", ex);
+    }
+    return NULL;
+}
+
+static const char *zc_cmd_crl_check_interval(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why, *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if ((why = zc_parse_seconds(cmd->pool, arg, 1, 86400, &zc_srv_cfg(cmd->server)->g->crl_check_interval)))
+        return zc_cmd_fail(cmd, arg, why, "60");
     return NULL;
 }
 
@@ -347,6 +403,12 @@ const command_rec zc_cmds[] = {
                   "provider id and tbs (sign the full text, default) or nonce (drivers that sign the random only)"),
     AP_INIT_TAKE_ARGV("ZcyCAProviderPolicy", zc_cmd_provider_policy, NULL, RSRC_CONF,
                       "provider id, any|all, and the certificate-policy OIDs its certificates must carry"),
+    AP_INIT_TAKE2("ZcyCAProviderCRL", zc_cmd_provider_crl, NULL, RSRC_CONF,
+                  "provider id and a CRL file or directory (re-read when it changes)"),
+    AP_INIT_TAKE_ARGV("ZcyCAProviderRevocation", zc_cmd_provider_revocation, NULL, RSRC_CONF,
+                      "provider id, crl, and hard-fail (default) or soft-fail for a stale or missing CRL"),
+    AP_INIT_TAKE1("ZcyCACRLCheckInterval", zc_cmd_crl_check_interval, NULL, RSRC_CONF,
+                  "seconds between looks at changed CRL files (default 60)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
                     "the https origin(s) this virtual host is reached at"),
     AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,

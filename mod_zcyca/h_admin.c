@@ -4,6 +4,8 @@
  * handler only insists that someone was authenticated.  Every call, reads
  * included, writes an audit row naming r->user.  See docs/admin.md. */
 #include "handlers.h"
+#include "revocation.h"
+#include "cert.h"
 #include "admin_query.h"
 #include "audit.h"
 #include "binding.h"
@@ -228,6 +230,33 @@ static zc_err_t zc_admin_audit(request_rec *r, const char *arg, zc_admin_call_t 
     return ZC_OK;
 }
 
+/* Per provider, as the answering child sees it: the CRL set in force. */
+static json_t *zc_admin_provider_status(request_rec *r)
+{
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    json_t *list = json_array();
+    for (int i = 0; i < g->providers->nelts; i++) {
+        const zc_provider_t *pv = APR_ARRAY_IDX(g->providers, i, zc_provider_t *);
+        zc_revocation_info_t ri;
+        zc_revocation_info(r, pv, &ri);
+        json_t *o = json_pack("{s:s, s:s}", "id", pv->id, "name", pv->name);
+        if (ri.configured) {
+            json_t *crl = json_pack("{s:s, s:i, s:s, s:s}", "path", pv->crl_path, "count", ri.count, "loaded_at",
+                                    zc_rfc3339(r->pool, ri.loaded_at), "checked_at", zc_rfc3339(r->pool, ri.checked_at));
+            json_object_set_new(crl, "this_update", ri.this_update ? json_string(zc_rfc3339(r->pool, ri.this_update)) : json_null());
+            json_object_set_new(crl, "next_update", ri.next_update ? json_string(zc_rfc3339(r->pool, ri.next_update)) : json_null());
+            json_object_set_new(crl, "stale", json_boolean(ri.next_update && ri.next_update < apr_time_now()));
+            json_object_set_new(crl, "last_error", ri.last_error ? json_string(ri.last_error) : json_null());
+            json_object_set_new(crl, "on_unknown", json_string(pv->revocation_soft ? "soft-fail" : "hard-fail"));
+            json_object_set_new(o, "crl", crl);
+        }
+        else
+            json_object_set_new(o, "crl", json_null());
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 /* GET …/admin/status: 200 with the numbers, or 503 when the database is down. */
 static zc_err_t zc_admin_status(request_rec *r, const char *arg, zc_admin_call_t *c)
 {
@@ -239,6 +268,7 @@ static zc_err_t zc_admin_status(request_rec *r, const char *arg, zc_admin_call_t
                       ap_escape_logitem(r->pool, bad));
     if ((e = zc_aq_status(r, &st)) != ZC_OK)
         ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(1224) "admin status: database not reachable");
+    json_object_set_new(st, "providers", zc_admin_provider_status(r));
     c->json = zc_json_dump(r->pool, st);
     return ZC_OK;
 }

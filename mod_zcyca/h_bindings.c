@@ -86,9 +86,7 @@ static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t
             return ZC_E_ALG_UNSUPPORTED;
         }
     }
-    zc_global_t *g = zc_srv_cfg(r->server)->g;
-    e = zc_verify_certificate(r->pool, *pvp, (const zc_provider_t *const *)g->providers->elts, g->providers->nelts,
-                              proof.leaf, proof.chain, 0, id, detail);
+    e = zc_proof_verify(r, *pvp, &proof, id, detail);
     if (e == ZC_OK && !a.challenge_id)
         e = zc_proof_tls_agree(r, &proof);
     return e;

@@ -98,8 +98,7 @@ int zc_h_login(request_rec *r)
         return zc_login_fail(r, e, pv ? pv->id : NULL, proof.leaf ? &seen : NULL, 0, detail);
     }
     zc_identity_t id = {0};
-    const zc_provider_t *const *all = (const zc_provider_t *const *)g->providers->elts;
-    e = zc_verify_certificate(r->pool, pv, all, g->providers->nelts, proof.leaf, proof.chain, 0, &id, &detail);
+    e = zc_proof_verify(r, pv, &proof, &id, &detail);
     if (e == ZC_OK && !challenge)
         e = zc_proof_tls_agree(r, &proof);
     /* ZcyCAProviderAlgorithms holds for TLS too: the key must be of a kind

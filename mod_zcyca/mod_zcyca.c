@@ -5,6 +5,7 @@
 #include "handlers.h"
 #include "identity.h"
 #include "tls.h"
+#include "revocation.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
@@ -53,13 +54,14 @@ static int zc_hook_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
 static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
 {
     zc_db_child_init(pchild, s);
+    zc_revocation_child_init(pchild, s);
 }
 
 static void zc_register_hooks(apr_pool_t *p)
 {
     /* startup */
     ap_hook_check_config(zc_hook_check_config, NULL, NULL, APR_HOOK_MIDDLE);  /* config_check.c */
-    ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c: pool, schema */
+    ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c pool, schema; revocation.c CRLs */
     zc_tls_register(p);                                       /* tls.c: mod_ssl init_server */
     /* per request */
     ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */

@@ -35,6 +35,8 @@ typedef struct {
     apr_array_header_t *providers;  /* zc_provider_t *, in config order */
     zc_child_t *child;          /* per-child state, set in child_init */
     int (*ssl_verify_cb)(int, X509_STORE_CTX *); /* mod_ssl's, wrapped by tls.c */
+    long crl_check_interval;    /* seconds between looks at CRL files */
+    struct zc_revocation_child_t *revocation; /* per-child CRL state, set in child_init */
 } zc_global_t;
 
 /* Server (virtual host) settings.  Each field has a _set bit so a virtual

@@ -6,6 +6,7 @@
 #include "cert.h"
 #include "challenge.h"
 #include "sig.h"
+#include "revocation.h"
 #include "http_ssl.h"
 #include "apr_strings.h"
 
@@ -111,4 +112,13 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
         return e;
     return zc_sig_verify(r->pool, out->leaf, (*pvp)->algorithms, requested, a->signature, (const unsigned char *)tbs,
                          strlen(tbs), &out->algorithm, detail);
+}
+
+zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof, zc_identity_t *id,
+                         const char **detail)
+{
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_err_t e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts,
+                                       g->providers->nelts, proof->leaf, proof->chain, 0, id, detail);
+    return e == ZC_OK ? zc_revocation_check(r, pv, proof->leaf, detail) : e;
 }

@@ -4,6 +4,7 @@
 
 #include "mod_zcyca.h"
 #include <openssl/x509.h>
+#include "verify.h"
 
 typedef struct {
     X509 *leaf;
@@ -39,5 +40,10 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
 /* *pv NULL (the client named no provider): find it from the certificate
  * and chain of the proof (zc_verify_detect_provider). */
 zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail);
+
+/* The request-side verification every proof goes through: the pure
+ * zc_verify_certificate (chain, usage, policies, key id), then revocation. */
+zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof, zc_identity_t *id,
+                         const char **detail);
 
 #endif

@@ -24,6 +24,10 @@ typedef struct {
     int signs_nonce;         /* ZcyCAProviderSignedData nonce: drivers sign the nonce alone */
     int policy_all;          /* ZcyCAProviderPolicy all (else any) */
     apr_array_header_t *policies; /* required certificate-policy OIDs (const char *), NULL: none */
+    int index;               /* position in the provider list (per-child state is kept by it) */
+    const char *crl_path;    /* ZcyCAProviderCRL, NULL: no CRL checking */
+    struct zc_crlset_t *crl; /* loaded while the configuration is read; children reload */
+    int revocation_soft;     /* ZcyCAProviderRevocation ... soft-fail: status unknown still logs in */
     const char *defined_at;  /* "file:line" of the ZcyCAProvider line */
 } zc_provider_t;
 

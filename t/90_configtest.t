@@ -29,6 +29,13 @@ my @cases = (
       qr/zcyca-method pin: the methods are ca and password/ ],
     [ 'password provider not loaded', "ZcyCAProviderTrust pa __GOOD__\n<Location /x>\nZcyCAPasswordProvider nope\n</Location>",
       qr/ZcyCAPasswordProvider nope: no authentication provider 'nope'/ ],
+    [ 'CRL before trust', "ZcyCAProviderCRL pa __GOODCRL__\nZcyCAProviderTrust pa __GOOD__",
+      qr/ZcyCAProviderCRL pa: put ZcyCAProviderTrust pa before it/ ],
+    [ 'broken CRL file', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __EMPTY__", qr/ZcyCAProviderCRL pa .*empty\.pem/ ],
+    [ 'CRL of another CA', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __PSCRL__", qr/ZcyCAProviderCRL pa .*ps\.crl/ ],
+    [ 'OCSP not in this build', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderRevocation pa ocsp",
+      qr/ZcyCAProviderRevocation pa ocsp: OCSP checking is not in this build/ ],
+    [ 'CRL interval', "ZcyCAProviderTrust pa __GOOD__\nZcyCACRLCheckInterval 0", qr/ZcyCACRLCheckInterval 0:/ ],
     [ 'bad signed-data mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderSignedData pa all", qr/ZcyCAProviderSignedData pa all: must be tbs or nonce/ ],
 );
 
@@ -47,6 +54,8 @@ sub configtest {
     $body =~ s/__EMPTY__/$dir\/empty.pem/g;
     $body =~ s/__LEAF__/@{[pki()]}\/$leaf.crt/g;
     $body =~ s/__GOOD__/@{[pki()]}\/pa-trust.pem/g;
+    $body =~ s/__GOODCRL__/@{[pki()]}\/crl\/pa.crl/g;
+    $body =~ s/__PSCRL__/@{[pki()]}\/crl\/ps.crl/g;
     open my $fh, '>', "$dir/httpd.conf" or die;
     print $fh <<"CONF";
 ServerRoot "$dir"
