@@ -15,6 +15,14 @@ int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     zc_global_t *g = zc_srv_cfg(s)->g;
     for (int i = 0; i < g->providers->nelts; i++) {
         const zc_provider_t *pv = APR_ARRAY_IDX(g->providers, i, zc_provider_t *);
+        for (int k = 0; k < 2; k++) {
+            if (pv->revocation_order[k] == ZC_REV_CRL && !pv->crl)
+                return zc_check_fail(s, apr_psprintf(ptemp, "ZcyCAProviderRevocation %s names crl but the provider has no "
+                                                     "ZcyCAProviderCRL: add ZcyCAProviderCRL %s /path/to/crl", pv->id, pv->id));
+            if (pv->revocation_order[k] == ZC_REV_OCSP && !pv->ocsp_url)
+                return zc_check_fail(s, apr_psprintf(ptemp, "ZcyCAProviderRevocation %s names ocsp but the provider has no "
+                                                     "ZcyCAProviderOCSP: add ZcyCAProviderOCSP %s aia", pv->id, pv->id));
+        }
         if (!pv->trust)
             return zc_check_fail(s, apr_psprintf(ptemp, "ZcyCAProvider %s (%s) has no trust anchors: add "
                                                  "ZcyCAProviderTrust %s /path/to/%s-ca.pem",

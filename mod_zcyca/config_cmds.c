@@ -6,6 +6,8 @@
 #include "apr_strings.h"
 #include "mod_auth.h"
 #include "crl.h"
+#include "cert.h"
+#include "apr_file_io.h"
 #include "ap_provider.h"
 
 static const char *zc_cmd_fail(cmd_parms *cmd, const char *arg, const char *why, const char *example)
@@ -219,25 +221,73 @@ static const char *zc_cmd_provider_crl(cmd_parms *cmd, void *dc, const char *id,
 
 static const char *zc_cmd_provider_revocation(cmd_parms *cmd, void *dc, int argc, char *const argv[])
 {
-    const char *err, *ex = "jlca crl soft-fail";
+    const char *err, *ex = "jlca ocsp crl soft-fail";
     if (argc < 2)
-        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id, crl, and hard-fail or soft-fail", ex);
+        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id, crl and/or ocsp in order, and "
+                           "hard-fail or soft-fail", ex);
     zc_provider_t *pv = zc_cmd_provider_arg(cmd, argv[0], &err);
     if (!pv)
         return err;
+    int n = 0;
+    pv->revocation_order[0] = pv->revocation_order[1] = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcasecmp(argv[i], "crl") == 0)
-            continue;
+        int m = strcasecmp(argv[i], "crl") == 0 ? ZC_REV_CRL : strcasecmp(argv[i], "ocsp") == 0 ? ZC_REV_OCSP : 0;
+        if (m) {
+            if (n == 2 || (n == 1 && pv->revocation_order[0] == m))
+                return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL), "name each method once", ex);
+            pv->revocation_order[n++] = m;
+        }
         else if (strcasecmp(argv[i], "soft-fail") == 0)
             pv->revocation_soft = 1;
         else if (strcasecmp(argv[i], "hard-fail") == 0)
             pv->revocation_soft = 0;
-        else if (strcasecmp(argv[i], "ocsp") == 0)
-            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
-                               "OCSP checking is not in this build; use crl", ex);
         else
             return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
-                               "the words are crl, hard-fail and soft-fail", ex);
+                               "the words are crl, ocsp, hard-fail and soft-fail", ex);
+    }
+    return NULL;
+}
+
+static const char *zc_cmd_provider_ocsp(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    const char *err, *why, *ex = "jlca http://ocsp.example.cn/ timeout=3 max-age=3600";
+    if (argc < 2)
+        return zc_cmd_fail(cmd, argc ? argv[0] : "", "takes a provider id and a responder URL or aia", ex);
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, argv[0], &err);
+    if (!pv)
+        return err;
+    if (strcasecmp(argv[1], "aia") != 0 && (strncasecmp(argv[1], "http://", 7) != 0 || zc_parse_url(cmd->pool, argv[1])))
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[1], NULL),
+                           "the responder is an http:// URL, or aia for the certificate's own", ex);
+    pv->ocsp_url = strcasecmp(argv[1], "aia") == 0 ? "aia" : argv[1];
+    pv->ocsp_timeout = 3;
+    pv->ocsp_max_age = 3600;
+    for (int i = 2; i < argc; i++) {
+        long v;
+        if (strncmp(argv[i], "timeout=", 8) == 0 && !(why = zc_parse_seconds(cmd->pool, argv[i] + 8, 1, 30, &v)))
+            pv->ocsp_timeout = (int)v;
+        else if (strncmp(argv[i], "max-age=", 8) == 0 && !(why = zc_parse_seconds(cmd->pool, argv[i] + 8, 0, 604800, &v)))
+            pv->ocsp_max_age = v;
+        else if (strncmp(argv[i], "responder=", 10) == 0) {
+            const char *file = ap_server_root_relative(cmd->pool, argv[i] + 10);
+            STACK_OF(X509) *sk = NULL;
+            apr_file_t *f;
+            apr_finfo_t fi;
+            char *buf;
+            apr_size_t got;
+            zc_err_t e;
+            if (!file || apr_file_open(&f, file, APR_FOPEN_READ, 0, cmd->temp_pool) != APR_SUCCESS
+                || apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size > 65536
+                || !(buf = apr_palloc(cmd->temp_pool, (apr_size_t)fi.size + 1))
+                || apr_file_read_full(f, buf, (apr_size_t)fi.size, &got) != APR_SUCCESS
+                || !(sk = zc_cert_parse_chain(cmd->pool, buf, got, &e)) || sk_X509_num(sk) != 1)
+                return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
+                                   "cannot read one PEM certificate from that file", ex);
+            pv->ocsp_responder = sk_X509_value(sk, 0);
+        }
+        else
+            return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, argv[0], " ", argv[i], NULL),
+                               "options are timeout=<1..30 s>, max-age=<s> and responder=<certificate file>", ex);
     }
     return NULL;
 }
@@ -407,6 +457,8 @@ const command_rec zc_cmds[] = {
                   "provider id and a CRL file or directory (re-read when it changes)"),
     AP_INIT_TAKE_ARGV("ZcyCAProviderRevocation", zc_cmd_provider_revocation, NULL, RSRC_CONF,
                       "provider id, crl, and hard-fail (default) or soft-fail for a stale or missing CRL"),
+    AP_INIT_TAKE_ARGV("ZcyCAProviderOCSP", zc_cmd_provider_ocsp, NULL, RSRC_CONF,
+                      "provider id, responder URL or aia, [timeout=s] [max-age=s] [responder=cert.pem]"),
     AP_INIT_TAKE1("ZcyCACRLCheckInterval", zc_cmd_crl_check_interval, NULL, RSRC_CONF,
                   "seconds between looks at changed CRL files (default 60)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,

@@ -252,6 +252,10 @@ static json_t *zc_admin_provider_status(request_rec *r)
         }
         else
             json_object_set_new(o, "crl", json_null());
+        json_object_set_new(o, "ocsp", pv->ocsp_url ? json_pack("{s:s, s:i, s:i, s:i}", "responder", pv->ocsp_url,
+                                                                "cache_hits", (int)ri.ocsp_hits, "cache_misses",
+                                                                (int)ri.ocsp_misses, "responder_errors", (int)ri.ocsp_errors)
+                                                    : json_null());
         json_array_append_new(list, o);
     }
     return list;

@@ -21,7 +21,7 @@ extern module AP_MODULE_DECLARE_DATA zcyca_module;
 #define ZCLOGNO(n) "ZCYCA" #n ": "
 
 /* The schema this build expects (sql/NNN_*.sql, zcyca.schema_version). */
-#define ZC_SCHEMA_VERSION 1
+#define ZC_SCHEMA_VERSION 2
 
 typedef struct zc_child_t zc_child_t;
 

@@ -6,10 +6,16 @@
  * reader. */
 #include "revocation.h"
 #include "crl.h"
+#include "cert.h"
+#include "crypto_util.h"
+#include "db.h"
+#include "ocsp.h"
+#include "apr_atomic.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 
 typedef struct {
+    apr_uint32_t ocsp_hits, ocsp_misses, ocsp_errors; /* this child's, for the admin status */
     apr_thread_mutex_t *lock;
     zc_crlset_t *set;
     apr_pool_t *set_pool;      /* NULL for the set from the configuration */
@@ -35,7 +41,7 @@ void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
         const zc_provider_t *pv = APR_ARRAY_IDX(g->providers, i, zc_provider_t *);
         zc_crl_slot_t *sl = &rc->slots[i];
         if (!pv->crl)
-            continue;
+            continue; /* OCSP counters need no set-up: zeroed above */
         apr_thread_mutex_create(&sl->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
         apr_pool_create(&sl->err_pool, pchild);
         sl->set = pv->crl;
@@ -77,35 +83,139 @@ static void zc_revocation_refresh(request_rec *r, const zc_provider_t *pv, zc_cr
                   zc_crl_count(set), pv->crl_path);
 }
 
-zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, X509 *leaf, const char **detail)
+static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *leaf,
+                                  const char **why)
 {
-    struct zc_revocation_child_t *rc = zc_srv_cfg(r->server)->g->revocation;
-    if (!pv->crl || !rc || pv->index >= rc->n)
-        return ZC_OK;
-    zc_crl_slot_t *sl = &rc->slots[pv->index];
+    if (!pv->crl) {
+        *why = "no ZcyCAProviderCRL";
+        return ZC_E_CERT_STATUS_UNKNOWN;
+    }
     apr_thread_mutex_lock(sl->lock);
     zc_revocation_refresh(r, pv, sl);
-    const char *why = NULL;
-    zc_err_t e = zc_crl_check(r->pool, sl->set, leaf, 0, &why);
+    zc_err_t e = zc_crl_check(r->pool, sl->set, leaf, 0, why);
     apr_thread_mutex_unlock(sl->lock);
-    if (e == ZC_E_CERT_STATUS_UNKNOWN && pv->revocation_soft) {
+    return e;
+}
+
+/* The certificate that issued leaf: from the provider's anchors, else from
+ * what the client sent. */
+static X509 *zc_revocation_issuer(const zc_provider_t *pv, X509 *leaf, STACK_OF(X509) *chain)
+{
+    X509 *iss = zc_trust_find_issuer(pv->trust, X509_get_issuer_name(leaf));
+    for (int i = 0; !iss && chain && i < sk_X509_num(chain); i++)
+        if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(chain, i)), X509_get_issuer_name(leaf)) == 0)
+            iss = sk_X509_value(chain, i);
+    return iss;
+}
+
+/* OCSP through the shared answer cache (zcyca.ocsp_cache): a good or
+ * revoked answer is reused by every child and node until it runs out. */
+static zc_err_t zc_revocation_ocsp(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *leaf,
+                                   STACK_OF(X509) *chain, const char **why)
+{
+    X509 *issuer = zc_revocation_issuer(pv, leaf, chain);
+    if (!issuer) {
+        *why = "the issuing CA is neither in ZcyCAProviderTrust nor in the chain sent";
+        return ZC_E_CERT_STATUS_UNKNOWN;
+    }
+    unsigned char nh[ZC_SHA256_LEN];
+    unsigned char *der = NULL;
+    int dlen = i2d_X509_NAME(X509_get_issuer_name(leaf), &der);
+    zc_sha256(der, dlen > 0 ? (size_t)dlen : 0, nh);
+    OPENSSL_free(der);
+    zc_cert_info_t ci;
+    (void)zc_cert_info(r->pool, leaf, &ci);
+    const char *key = apr_psprintf(r->pool, "%s:%s:%s", pv->id, zc_hex(r->pool, nh, 8), ci.serial);
+    const char *v[] = {key};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_OCSP_CACHE_GET, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    if (PQntuples(res) == 1) {
+        apr_atomic_inc32(&sl->ocsp_hits);
+        *why = "OCSP (cached)";
+        return strcmp(PQgetvalue(res, 0, 0), "good") == 0 ? ZC_OK : ZC_E_CERT_REVOKED;
+    }
+    apr_atomic_inc32(&sl->ocsp_misses);
+    const char *url = strcmp(pv->ocsp_url, "aia") == 0 ? zc_ocsp_aia_url(r->pool, leaf) : pv->ocsp_url;
+    if (!url) {
+        *why = "the certificate names no OCSP responder (AIA)";
+        return ZC_E_CERT_STATUS_UNKNOWN;
+    }
+    zc_ocsp_result_t o;
+    zc_ocsp_query(r->pool, url, leaf, issuer, pv->trust, pv->ocsp_responder, pv->ocsp_timeout, &o, why);
+    if (o.responder_error) {
+        apr_atomic_inc32(&sl->ocsp_errors);
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1504) "provider %s: OCSP responder %s: %s", pv->id, url,
+                      *why ? *why : "no usable answer");
+    }
+    if (o.status == ZC_OK || o.status == ZC_E_CERT_REVOKED) {
+        apr_time_t until = apr_time_now() + apr_time_from_sec(pv->ocsp_max_age);
+        if (o.next_update && o.next_update < until)
+            until = o.next_update;
+        if (!o.next_update && until > apr_time_now() + apr_time_from_sec(300))
+            until = apr_time_now() + apr_time_from_sec(300); /* no nextUpdate: ask again soon */
+        const char *pv_[] = {key, o.status == ZC_OK ? "good" : "revoked",
+                             o.this_update ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT, o.this_update) : NULL,
+                             o.next_update ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT, o.next_update) : NULL,
+                             apr_psprintf(r->pool, "%" APR_TIME_T_FMT, until)};
+        if (pv->ocsp_max_age > 0)
+            (void)zc_db_exec(r, ZC_Q_OCSP_CACHE_PUT, pv_, NULL, NULL, &res);
+    }
+    return o.status;
+}
+
+zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, X509 *leaf, STACK_OF(X509) *chain,
+                             const char **detail)
+{
+    struct zc_revocation_child_t *rc = zc_srv_cfg(r->server)->g->revocation;
+    int order[2] = {pv->revocation_order[0], pv->revocation_order[1]};
+    if (!order[0]) { /* default: whatever is configured, CRL first */
+        int n = 0;
+        if (pv->crl)
+            order[n++] = ZC_REV_CRL;
+        if (pv->ocsp_url)
+            order[n++] = ZC_REV_OCSP;
+    }
+    if (!order[0] || !rc || pv->index >= rc->n)
+        return ZC_OK;
+    zc_crl_slot_t *sl = &rc->slots[pv->index];
+    const char *why = NULL, *unknown = NULL;
+    /* The first method with a definite answer decides; unknown asks the next. */
+    for (int i = 0; i < 2 && order[i]; i++) {
+        zc_err_t e = order[i] == ZC_REV_CRL ? zc_revocation_crl(r, pv, sl, leaf, &why)
+                                            : zc_revocation_ocsp(r, pv, sl, leaf, chain, &why);
+        if (e == ZC_OK)
+            return ZC_OK;
+        if (e != ZC_E_CERT_STATUS_UNKNOWN) {
+            *detail = apr_psprintf(r->pool, "provider %s: %s", pv->id, why ? why : "revocation check failed");
+            return e;
+        }
+        unknown = apr_pstrcat(r->pool, unknown ? unknown : "", unknown ? "; " : "",
+                              order[i] == ZC_REV_CRL ? "CRL: " : "OCSP: ", why ? why : "unknown", NULL);
+    }
+    if (pv->revocation_soft) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ZCLOGNO(1503) "provider %s: revocation status unknown (%s); let through (soft-fail)", pv->id,
-                      why ? why : "no CRL");
+                      unknown);
         return ZC_OK;
     }
-    if (e != ZC_OK)
-        *detail = apr_psprintf(r->pool, "provider %s: %s", pv->id, why ? why : "revocation check failed");
-    return e;
+    *detail = apr_psprintf(r->pool, "provider %s: %s", pv->id, unknown);
+    return ZC_E_CERT_STATUS_UNKNOWN;
 }
 
 void zc_revocation_info(request_rec *r, const zc_provider_t *pv, zc_revocation_info_t *out)
 {
     struct zc_revocation_child_t *rc = zc_srv_cfg(r->server)->g->revocation;
     memset(out, 0, sizeof *out);
-    if (!pv->crl || !rc || pv->index >= rc->n)
+    if (!rc || pv->index >= rc->n)
         return;
     zc_crl_slot_t *sl = &rc->slots[pv->index];
+    out->ocsp_hits = apr_atomic_read32(&sl->ocsp_hits);
+    out->ocsp_misses = apr_atomic_read32(&sl->ocsp_misses);
+    out->ocsp_errors = apr_atomic_read32(&sl->ocsp_errors);
+    if (!pv->crl)
+        return;
     apr_thread_mutex_lock(sl->lock);
     out->configured = 1;
     out->count = zc_crl_count(sl->set);

@@ -215,6 +215,11 @@ X509 *zc_trust_find_issuer(const zc_trust_t *t, X509_NAME *name)
     return NULL;
 }
 
+X509_STORE *zc_trust_store(const zc_trust_t *t)
+{
+    return t ? t->store : NULL;
+}
+
 /* One X509_verify_cert run.  Returns 1 when the chain verified and has
  * at least an issuer above leaf; else 0 with *verr the OpenSSL error. */
 static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,

@@ -26,6 +26,11 @@ int zc_trust_count(const zc_trust_t *t);
  * NULL.  Not up-ref'd: it lives as long as t. */
 X509 *zc_trust_find_issuer(const zc_trust_t *t, X509_NAME *name);
 
+/* The X509_STORE of the anchors (for OCSP_basic_verify, which builds its
+ * own X509_STORE_CTX and does not change the store), or NULL.  Not
+ * up-ref'd: it lives as long as t; treat it as read-only. */
+X509_STORE *zc_trust_store(const zc_trust_t *t);
+
 /* Verify leaf against t, with untrusted (may be NULL) as extra
  * intermediates, at time now (apr time; 0 = current time).  SM2 ids are set
  * on leaf and untrusted certificates before verification.  Maps the

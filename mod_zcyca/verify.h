@@ -12,6 +12,9 @@
 #include "trust.h"
 #include "cert.h"
 
+#define ZC_REV_CRL 1
+#define ZC_REV_OCSP 2
+
 typedef struct {
     const char *id;          /* ZcyCAProvider <id> */
     const char *name;        /* display name */
@@ -28,6 +31,11 @@ typedef struct {
     const char *crl_path;    /* ZcyCAProviderCRL, NULL: no CRL checking */
     struct zc_crlset_t *crl; /* loaded while the configuration is read; children reload */
     int revocation_soft;     /* ZcyCAProviderRevocation ... soft-fail: status unknown still logs in */
+    int revocation_order[2]; /* ZC_REV_CRL / ZC_REV_OCSP in the order asked, 0 = none; all 0: default */
+    const char *ocsp_url;    /* ZcyCAProviderOCSP: http URL, or "aia"; NULL: no OCSP */
+    int ocsp_timeout;        /* seconds (default 3) */
+    long ocsp_max_age;       /* longest a good/revoked answer is reused, seconds (default 3600) */
+    X509 *ocsp_responder;    /* pinned responder certificate, or NULL */
     const char *defined_at;  /* "file:line" of the ZcyCAProvider line */
 } zc_provider_t;
 

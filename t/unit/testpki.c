@@ -150,6 +150,8 @@ X509 *zc_tp_cert(apr_pool_t *p, const zc_tp_spec_t *s)
         zc_tp_add_ext(x, issuer, NID_authority_key_identifier, "keyid");
     if (s->ext_oid)
         zc_tp_add_private_ext(x, s->ext_oid, s->ext_value);
+    if (s->aia)
+        zc_tp_add_ext(x, issuer, NID_info_access, s->aia);
     zc_tp_sign(x, signer, s->sm2_no_id);
     return x;
 }
@@ -235,6 +237,21 @@ const char *zc_tp_write(apr_pool_t *p, const char *dir, const char *name, const 
 
     if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
         zc_tp_die(path);
+    return path;
+}
+
+const char *zc_tp_write_key(apr_pool_t *p, const char *dir, const char *name, EVP_PKEY *k)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *data;
+    long n;
+    const char *path;
+
+    if (b == NULL || !PEM_write_bio_PrivateKey(b, k, NULL, NULL, 0, NULL, NULL) ||
+        (n = BIO_get_mem_data(b, &data)) <= 0)
+        zc_tp_die("PEM_write_bio_PrivateKey");
+    path = zc_tp_write(p, dir, name, data, (size_t)n);
+    BIO_free(b);
     return path;
 }
 
@@ -339,4 +356,53 @@ char *zc_tp_crl_pem(apr_pool_t *p, X509_CRL *c)
     out = apr_pstrmemdup(p, data, (apr_size_t)n);
     BIO_free(b);
     return out;
+}
+
+/* ---- OCSP responses ------------------------------------------------------- */
+
+unsigned char *zc_tp_ocsp_resp(apr_pool_t *p, const zc_tp_ocsp_spec_t *s, size_t *len)
+{
+    OCSP_RESPONSE *resp;
+    OCSP_BASICRESP *bs = NULL;
+    unsigned char *der = NULL, *copy;
+    int n;
+
+    if (s->resp_status != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+        resp = OCSP_response_create(s->resp_status, NULL);
+    }
+    else {
+        OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), s->cert, s->issuer);
+        ASN1_TIME *tu = X509_gmtime_adj(NULL, s->this_update ? s->this_update : -60);
+        ASN1_TIME *nu = s->no_next_update ? NULL : X509_gmtime_adj(NULL, s->next_update ? s->next_update : ZC_TP_DAY);
+        ASN1_TIME *rev = s->status == V_OCSP_CERTSTATUS_REVOKED ? X509_gmtime_adj(NULL, -3600) : NULL;
+
+        if ((bs = OCSP_BASICRESP_new()) == NULL || id == NULL || tu == NULL || (!s->no_next_update && nu == NULL) ||
+            OCSP_basic_add1_status(bs, id, s->status, rev ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : -1, rev, tu,
+                                   nu) == NULL)
+            zc_tp_die("OCSP_basic_add1_status");
+        OCSP_CERTID_free(id);
+        ASN1_TIME_free(tu);
+        ASN1_TIME_free(nu);
+        ASN1_TIME_free(rev);
+        if (s->nonce == 0 && s->req_der) {
+            const unsigned char *q = s->req_der;
+            OCSP_REQUEST *req = d2i_OCSP_REQUEST(NULL, &q, (long)s->req_len);
+            if (req == NULL || OCSP_copy_nonce(bs, req) != 1)
+                zc_tp_die("OCSP_copy_nonce");
+            OCSP_REQUEST_free(req);
+        }
+        else if (s->nonce == 2 && OCSP_basic_add1_nonce(bs, NULL, -1) != 1)
+            zc_tp_die("OCSP_basic_add1_nonce");
+        if (OCSP_basic_sign(bs, s->signer, s->signer_key, EVP_sha256(), NULL, s->no_certs ? OCSP_NOCERTS : 0) != 1)
+            zc_tp_die("OCSP_basic_sign");
+        resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
+    }
+    if (resp == NULL || (n = i2d_OCSP_RESPONSE(resp, &der)) <= 0)
+        zc_tp_die("OCSP_response_create");
+    copy = apr_pmemdup(p, der, (apr_size_t)n);
+    OPENSSL_free(der);
+    OCSP_RESPONSE_free(resp);
+    OCSP_BASICRESP_free(bs);
+    *len = (size_t)n;
+    return copy;
 }

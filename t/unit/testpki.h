@@ -8,6 +8,7 @@
 
 #include <apr_pools.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 
 typedef enum { ZC_TP_RSA, ZC_TP_EC, ZC_TP_SM2 } zc_tp_alg_t;
@@ -32,6 +33,7 @@ typedef struct {
     const char *ext_oid;        /* optional private extension (dotted OID) ... */
     const char *ext_value;      /* ... holding this UTF8String */
     int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
+    const char *aia;            /* authorityInfoAccess ("OCSP;URI:http://..."); NULL = none */
 } zc_tp_spec_t;
 
 /* Build and sign one certificate; SM2 signers use SM3 with the GM/T ID
@@ -53,6 +55,9 @@ const char *zc_tp_tmpdir(apr_pool_t *p);
 
 /* Write len bytes to dir/name; returns the path. */
 const char *zc_tp_write(apr_pool_t *p, const char *dir, const char *name, const void *data, size_t len);
+
+/* Write the private key of k as unencrypted PEM to dir/name; returns the path. */
+const char *zc_tp_write_key(apr_pool_t *p, const char *dir, const char *name, EVP_PKEY *k);
 
 /* Write the PEM of n certificates to dir/name; returns the path. */
 const char *zc_tp_write_pem(apr_pool_t *p, const char *dir, const char *name, X509 *const *certs, int n);
@@ -79,5 +84,26 @@ X509_CRL *zc_tp_crl(apr_pool_t *p, const zc_tp_crl_spec_t *s);
 /* Encodings of a CRL. */
 unsigned char *zc_tp_crl_der(apr_pool_t *p, X509_CRL *c, size_t *len);
 char *zc_tp_crl_pem(apr_pool_t *p, X509_CRL *c);
+
+/* ---- OCSP responses ----------------------------------------------------- */
+
+typedef struct {
+    int resp_status;            /* OCSP_RESPONSE_STATUS_*; anything but SUCCESSFUL gives a bare response */
+    X509 *cert, *issuer;        /* the CertID (SHA-1) the single response is about */
+    int status;                 /* V_OCSP_CERTSTATUS_GOOD, _REVOKED or _UNKNOWN */
+    const unsigned char *req_der; /* the request whose nonce is echoed (NULL: no nonce) ... */
+    size_t req_len;             /* ... and its length */
+    int nonce;                  /* 0 echo req's nonce, 1 no nonce, 2 a wrong (fresh random) nonce */
+    X509 *signer;               /* responder certificate ... */
+    EVP_PKEY *signer_key;       /* ... and its key (RSA or EC: SHA-256) */
+    int no_certs;               /* 1: OCSP_NOCERTS (the signer certificate is not included) */
+    long this_update;           /* seconds from now; 0 = a minute ago */
+    long next_update;           /* seconds from now; 0 = one day */
+    int no_next_update;         /* 1: omit nextUpdate */
+} zc_tp_ocsp_spec_t;
+
+/* The DER of an OCSP response built with OCSP_basic_sign.  Aborts on an
+ * OpenSSL failure. */
+unsigned char *zc_tp_ocsp_resp(apr_pool_t *p, const zc_tp_ocsp_spec_t *s, size_t *len);
 
 #endif
