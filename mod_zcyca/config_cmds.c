@@ -332,6 +332,22 @@ ZC_SECONDS_SETTER(zc_cmd_session_idle, session_idle, 1, 604800, "1800")
 ZC_SECONDS_SETTER(zc_cmd_session_max, session_max, 1, 2592000, "28800")
 ZC_SECONDS_SETTER(zc_cmd_challenge_ttl, challenge_ttl, 10, 300, "120")
 
+static const char *zc_cmd_throttle(cmd_parms *cmd, void *dc, const char *n, const char *window)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why, *ex = "10 300";
+    if (strcasecmp(n, "off") == 0 && !window) {
+        sc->throttle_max = 0;
+    }
+    else if (!window)
+        return zc_cmd_fail(cmd, n, "takes failures and a window in seconds, or off", ex);
+    else if ((why = zc_parse_long(cmd->pool, n, 1, 100000, &sc->throttle_max))
+             || (why = zc_parse_seconds(cmd->pool, window, 1, 86400, &sc->throttle_window)))
+        return zc_cmd_fail(cmd, apr_pstrcat(cmd->pool, n, " ", window, NULL), why, ex);
+    sc->throttle_max_set = sc->throttle_window_set = 1;
+    return NULL;
+}
+
 static const char *zc_cmd_expiry_warning(cmd_parms *cmd, void *dc, const char *arg)
 {
     zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
@@ -473,6 +489,8 @@ const command_rec zc_cmds[] = {
                   "name of the pre-login cookie (default zcyca_pre)"),
     AP_INIT_TAKE1("ZcyCAMaxBody", zc_cmd_max_body, NULL, RSRC_CONF,
                   "largest request body in bytes (default 65536)"),
+    AP_INIT_TAKE12("ZcyCAThrottle", zc_cmd_throttle, NULL, RSRC_CONF,
+                   "failed logins per client address and per key within a window: <n> <seconds>, or off"),
     AP_INIT_TAKE1("ZcyCAExpiryWarning", zc_cmd_expiry_warning, NULL, RSRC_CONF,
                   "days before a certificate expires that logins and lists start to warn (default 30, 0: never)"),
     AP_INIT_TAKE1("ZcyCAChallengeTTL", zc_cmd_challenge_ttl, NULL, RSRC_CONF,

@@ -2,6 +2,7 @@
  * challenge later), the account is found and checked here, in one place. */
 #include "login.h"
 #include "audit.h"
+#include "throttle.h"
 #include "respond.h"
 #include "session.h"
 #include "json_req.h"
@@ -16,6 +17,10 @@ int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *
                   ZCLOGNO(0701) "%s refused: %s (provider %s, key %s, serial %s): %s", event, info ? info->code : "?",
                   provider_id ? provider_id : "-", id && id->key_id ? id->key_id : "-",
                   id && id->cert.serial ? id->cert.serial : "-", detail ? detail : "");
+    /* Refusals for what the client is (not for our outages, nor repeats of
+     * the throttle itself) count towards ZcyCAThrottle. */
+    if (info && info->status < 500 && e != ZC_E_THROTTLED && e != ZC_E_CSRF_REJECTED)
+        zc_throttle_failed(r);
     if (e != ZC_E_SERVICE_UNAVAILABLE) {
         zc_audit_t a = {.event = event, .success = 0, .code = e, .account_id = account_id,
                         .provider_id = provider_id, .key_id = id ? id->key_id : NULL,
@@ -75,6 +80,7 @@ int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_ac
     s->region = a->region;
     r->user = apr_pstrdup(r->pool, a->login); /* %u in the access log names who logged in */
 
+    zc_throttle_succeeded(r);
     zc_audit_t au = {.event = event, .success = 1, .account_id = a->id, .actor_id = a->id, .provider_id = pid,
                      .key_id = n.key_id, .cert_serial = id ? id->cert.serial : NULL};
     zc_audit(r, &au);

@@ -51,7 +51,9 @@ typedef struct {
     X(long, max_body, 65536)                                              \
     X(long, challenge_ttl, 120)                                           \
     X(int, tls_login, 0)                                                  \
-    X(long, expiry_warning, 30) /* days before notAfter that warn */
+    X(long, expiry_warning, 30) /* days before notAfter that warn */   \
+    X(long, throttle_max, 10)    /* failed logins per window; 0: off */   \
+    X(long, throttle_window, 300)
 
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \
@@ -97,6 +99,7 @@ typedef struct {
     zc_conn_t *conn;             /* database connection held by this request */
     zc_session_t *session;       /* set by AuthType zcyca or a handler */
     int session_looked_up;
+    const char *throttle_key;    /* the key or login this attempt is about */
 } zc_req_t;
 
 zc_req_t *zc_req(request_rec *r);

@@ -89,7 +89,8 @@ int zc_respond_error(request_rec *r, zc_err_t e)
     if (!info)
         info = zc_err_info(e = ZC_E_SERVICE_UNAVAILABLE);
     apr_table_setn(r->notes, "zcyca-error", info->code);
-    if (info->status == HTTP_SERVICE_UNAVAILABLE || info->status == HTTP_TOO_MANY_REQUESTS)
+    if ((info->status == HTTP_SERVICE_UNAVAILABLE || info->status == HTTP_TOO_MANY_REQUESTS)
+        && !apr_table_get(r->err_headers_out, "Retry-After"))
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
     if (!zc_wants_html(r))
         return zc_respond_json(r, info->status, zc_err_json(r->pool, e));

@@ -13,6 +13,8 @@
 #include "apr_atomic.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
+#include "apr_thread_cond.h"
+#include "apr_thread_proc.h"
 
 typedef struct {
     apr_uint32_t ocsp_hits, ocsp_misses, ocsp_errors; /* this child's, for the admin status */
@@ -26,9 +28,58 @@ typedef struct {
 
 struct zc_revocation_child_t {
     apr_pool_t *pool;
+    server_rec *s;
     zc_crl_slot_t *slots;      /* one per provider, by index */
     int n;
+    /* The watcher thread: every child picks up a new CRL within the
+     * interval even when it serves no login, so an idle child can never be
+     * left behind on an older list when a later file fails to load. */
+    apr_thread_t *watcher;
+    apr_thread_mutex_t *stop_lock;
+    apr_thread_cond_t *stop_cond;
+    int stopping;
 };
+
+static void zc_revocation_refresh(server_rec *s, apr_pool_t *ptemp, const zc_provider_t *pv, zc_crl_slot_t *sl);
+
+static void *APR_THREAD_FUNC zc_revocation_watch(apr_thread_t *t, void *data)
+{
+    struct zc_revocation_child_t *rc = data;
+    zc_global_t *g = zc_srv_cfg(rc->s)->g;
+    apr_pool_t *ptemp;
+    apr_pool_create(&ptemp, rc->pool);
+    apr_thread_mutex_lock(rc->stop_lock);
+    while (!rc->stopping) {
+        apr_thread_cond_timedwait(rc->stop_cond, rc->stop_lock, apr_time_from_sec(g->crl_check_interval));
+        if (rc->stopping)
+            break;
+        apr_thread_mutex_unlock(rc->stop_lock);
+        for (int i = 0; i < rc->n; i++) {
+            zc_crl_slot_t *sl = &rc->slots[i];
+            if (!sl->lock)
+                continue;
+            apr_thread_mutex_lock(sl->lock);
+            zc_revocation_refresh(rc->s, ptemp, APR_ARRAY_IDX(g->providers, i, zc_provider_t *), sl);
+            apr_thread_mutex_unlock(sl->lock);
+            apr_pool_clear(ptemp);
+        }
+        apr_thread_mutex_lock(rc->stop_lock);
+    }
+    apr_thread_mutex_unlock(rc->stop_lock);
+    return NULL;
+}
+
+static apr_status_t zc_revocation_stop(void *data)
+{
+    struct zc_revocation_child_t *rc = data;
+    apr_status_t rv;
+    apr_thread_mutex_lock(rc->stop_lock);
+    rc->stopping = 1;
+    apr_thread_cond_signal(rc->stop_cond);
+    apr_thread_mutex_unlock(rc->stop_lock);
+    apr_thread_join(&rv, rc->watcher);
+    return APR_SUCCESS;
+}
 
 void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
 {
@@ -37,6 +88,7 @@ void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
     rc->pool = pchild;
     rc->n = g->providers->nelts;
     rc->slots = apr_pcalloc(pchild, (apr_size_t)(rc->n ? rc->n : 1) * sizeof *rc->slots);
+    int has_crl = 0;
     for (int i = 0; i < rc->n; i++) {
         const zc_provider_t *pv = APR_ARRAY_IDX(g->providers, i, zc_provider_t *);
         zc_crl_slot_t *sl = &rc->slots[i];
@@ -46,27 +98,40 @@ void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
         apr_pool_create(&sl->err_pool, pchild);
         sl->set = pv->crl;
         sl->loaded_at = sl->checked_at = apr_time_now();
+        has_crl = 1;
     }
+    rc->s = s;
     g->revocation = rc;
+    if (!has_crl)
+        return;
+    if (apr_thread_mutex_create(&rc->stop_lock, APR_THREAD_MUTEX_DEFAULT, pchild) != APR_SUCCESS
+        || apr_thread_cond_create(&rc->stop_cond, pchild) != APR_SUCCESS
+        || apr_thread_create(&rc->watcher, NULL, zc_revocation_watch, rc, pchild) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ZCLOGNO(1505) "cannot start the CRL watcher; CRLs are then re-read only when logins come");
+        return;
+    }
+    /* Runs before the pool's own cleanups free what the thread uses. */
+    apr_pool_pre_cleanup_register(pchild, rc, zc_revocation_stop);
 }
 
 /* Under the slot's lock: look at the files, reload when they changed. */
-static void zc_revocation_refresh(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl)
+static void zc_revocation_refresh(server_rec *s, apr_pool_t *ptemp, const zc_provider_t *pv, zc_crl_slot_t *sl)
 {
-    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_global_t *g = zc_srv_cfg(s)->g;
     apr_time_t now = apr_time_now();
     if (now - sl->checked_at < apr_time_from_sec(g->crl_check_interval))
         return;
     sl->checked_at = now;
-    if (!zc_crl_changed(r->pool, sl->set))
+    if (!zc_crl_changed(ptemp, sl->set))
         return;
     apr_pool_t *np;
     const char *why = NULL;
     apr_pool_create(&np, g->revocation->pool);
     zc_crlset_t *set = zc_crl_load(np, pv->crl_path, pv->trust, &why);
     if (!set) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      ZCLOGNO(1501) "provider %s: the changed CRL at %s was not loaded, the previous one stays: %s",
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     ZCLOGNO(1501) "provider %s: the changed CRL at %s was not loaded, the previous one stays: %s",
                       pv->id, pv->crl_path, why ? why : "unknown error");
         apr_pool_clear(sl->err_pool);
         sl->last_error = apr_pstrdup(sl->err_pool, why ? why : "unknown error");
@@ -79,8 +144,8 @@ static void zc_revocation_refresh(request_rec *r, const zc_provider_t *pv, zc_cr
     sl->set_pool = np;
     sl->loaded_at = now;
     sl->last_error = NULL;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(1502) "provider %s: reloaded %d CRL(s) from %s", pv->id,
-                  zc_crl_count(set), pv->crl_path);
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, ZCLOGNO(1502) "provider %s: reloaded %d CRL(s) from %s", pv->id,
+                 zc_crl_count(set), pv->crl_path);
 }
 
 static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *leaf,
@@ -91,7 +156,7 @@ static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_cr
         return ZC_E_CERT_STATUS_UNKNOWN;
     }
     apr_thread_mutex_lock(sl->lock);
-    zc_revocation_refresh(r, pv, sl);
+    zc_revocation_refresh(r->server, r->pool, pv, sl);
     zc_err_t e = zc_crl_check(r->pool, sl->set, leaf, 0, why);
     apr_thread_mutex_unlock(sl->lock);
     return e;

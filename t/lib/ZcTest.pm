@@ -14,7 +14,7 @@ use MIME::Base64 ();
 use Apache::Test ();
 use Test2::API ();
 
-our @EXPORT = qw(tls_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
+our @EXPORT = qw(tls_url throttle_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
                  make_region make_account bind_cert login_tls uniq pki
                  challenge sign_text login_challenge cert_text der_to_raw
                  add_user password_login bind_key login_of code_of);
@@ -36,6 +36,7 @@ sub pki { $ENV{ZCYCA_PKI} or die "ZCYCA_PKI is not set: run the suite through sc
 # The named virtual hosts of t/conf/extra.conf.in get their ports from Apache::Test.
 sub _port { Apache::Test::config()->{vhosts}{ $_[0] }{port} or die "no port for vhost $_[0]\n" }
 sub tls_url  { 'https://127.0.0.1:' . _port('zcyca_tls') . ($_[0] // '') }
+sub throttle_url { 'https://127.0.0.1:' . _port('zcyca_throttle') . ($_[0] // '') }
 sub idle_url { 'https://127.0.0.1:' . _port('zcyca_idle') . ($_[0] // '') }
 sub origin   { my $port = shift // _port('zcyca_tls'); "https://127.0.0.1:$port" }
 
@@ -51,6 +52,7 @@ sub req {
     _utf8_out();
     my $dir = File::Temp->newdir;
     my @cmd = ('curl', '-sS', '-o', "$dir/body", '-D', "$dir/head", '-X', $method,
+               ($o{from} ? ('--interface', $o{from}) : ()),
                '--max-time', '20', '--cacert', pki() . '/server-ca.crt');
     if (my $c = $o{cert}) {
         my $chain = -f pki() . "/$c-chain.crt" ? pki() . "/$c-chain.crt" : pki() . "/$c.crt";
