@@ -258,7 +258,7 @@ static apr_int64_t zc_days_from_civil(apr_int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static int zc_asn1_time(const ASN1_TIME *t, apr_time_t *out)
+int zc_asn1_time(const ASN1_TIME *t, apr_time_t *out)
 {
     struct tm tm;
 
@@ -497,3 +497,4 @@ zc_err_t zc_cert_key_id(apr_pool_t *p, X509 *x, zc_keyid_mode_t mode, const char
     }
     return ZC_OK;
 }
+

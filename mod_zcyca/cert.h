@@ -85,6 +85,9 @@ int zc_cert_is_sm2(X509 *x);
 /* Set the GM/T 0009 ID "1234567812345678" on x when it is SM2 (no-op else). */
 void zc_cert_set_sm2_id(X509 *x);
 
+/* An ASN1_TIME as apr time (UTC); 0 when t is NULL or unreadable. */
+int zc_asn1_time(const ASN1_TIME *t, apr_time_t *out);
+
 /* Lower-case hex of len bytes. */
 const char *zc_hex(apr_pool_t *p, const unsigned char *b, size_t len);
 

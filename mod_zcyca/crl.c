@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "cert.h"
+#include "crypto_util.h"
 #include "crl.h"
 #include "sig.h"
 
@@ -66,34 +67,11 @@ static const char *zc_crl_apr_error(apr_pool_t *p, apr_status_t rv)
     return apr_pstrdup(p, apr_strerror(rv, buf, sizeof buf));
 }
 
-/* The oldest OpenSSL error as text (and clear the queue). */
-static const char *zc_crl_ssl_error(apr_pool_t *p)
-{
-    unsigned long e = ERR_peek_error();
-    char buf[256];
-
-    if (e == 0)
-        return "unknown error";
-    ERR_error_string_n(e, buf, sizeof buf);
-    ERR_clear_error();
-    return apr_pstrdup(p, buf);
-}
 
 static apr_time_t zc_crl_time(const ASN1_TIME *t)
 {
-    struct tm tm;
-    apr_time_exp_t x = { 0 };
-    apr_time_t out;
-
-    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-        return 0;
-    x.tm_sec = tm.tm_sec;
-    x.tm_min = tm.tm_min;
-    x.tm_hour = tm.tm_hour;
-    x.tm_mday = tm.tm_mday;
-    x.tm_mon = tm.tm_mon;
-    x.tm_year = tm.tm_year;
-    return apr_time_exp_gmt_get(&out, &x) == APR_SUCCESS ? out : 0;
+    apr_time_t out = 0;
+    return zc_asn1_time(t, &out) ? out : 0;
 }
 
 /* Verify an SM2-with-SM3 CRL over the bytes of its TBS as received (taken
@@ -243,7 +221,7 @@ static const char *zc_crl_add_file(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *
             e = 0;
         }
         if (e != 0)
-            return apr_psprintf(tmp, "%s: CRL %d cannot be parsed: %s", file, n + 1, zc_crl_ssl_error(tmp));
+            return apr_psprintf(tmp, "%s: CRL %d cannot be parsed: %s", file, n + 1, zc_openssl_error(tmp, "unknown error"));
         if (n == 0)
             return apr_psprintf(tmp, "%s: no X509 CRL block in the file", file);
         return NULL;

@@ -1,6 +1,8 @@
 /* Random tokens, hashing, base64 (pure: no httpd headers). */
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include <apr_strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -180,4 +182,16 @@ int zc_token_shaped(const char *t)
         if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
             return 0;
     return 1;
+}
+
+const char *zc_openssl_error(apr_pool_t *p, const char *dflt)
+{
+    unsigned long e = ERR_peek_error();
+    char buf[256];
+
+    ERR_clear_error();
+    if (e == 0)
+        return dflt;
+    ERR_error_string_n(e, buf, sizeof buf);
+    return apr_pstrdup(p, buf);
 }

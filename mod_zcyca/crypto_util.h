@@ -37,4 +37,8 @@ const char *zc_b64(apr_pool_t *p, const unsigned char *b, size_t len);
  * convenience) are allocated from p and *out_len is their count. */
 unsigned char *zc_b64_decode(apr_pool_t *p, const char *s, size_t len, int url, size_t *out_len);
 
+/* The oldest OpenSSL error as text, or dflt when there is none; the error
+ * queue is cleared either way. */
+const char *zc_openssl_error(apr_pool_t *p, const char *dflt);
+
 #endif

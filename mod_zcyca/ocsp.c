@@ -18,6 +18,8 @@
 #include <openssl/x509v3.h>
 
 #include "ocsp.h"
+#include "cert.h"
+#include "crypto_util.h"
 
 #define ZC_OCSP_RESP_MAX (100 * 1024)
 #define ZC_OCSP_SKEW 300L   /* seconds of clock skew allowed */
@@ -41,34 +43,11 @@ static apr_status_t zc_ocsp_req_free(void *v)
     return APR_SUCCESS;
 }
 
-/* The oldest OpenSSL error as text, or dflt; the queue is cleared. */
-static const char *zc_ocsp_ssl_error(apr_pool_t *p, const char *dflt)
-{
-    unsigned long e = ERR_peek_error();
-    char buf[256];
-
-    ERR_clear_error();
-    if (e == 0)
-        return dflt;
-    ERR_error_string_n(e, buf, sizeof buf);
-    return apr_pstrdup(p, buf);
-}
 
 static apr_time_t zc_ocsp_time(const ASN1_TIME *t)
 {
-    struct tm tm;
-    apr_time_exp_t x = { 0 };
-    apr_time_t out;
-
-    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
-        return 0;
-    x.tm_sec = tm.tm_sec;
-    x.tm_min = tm.tm_min;
-    x.tm_hour = tm.tm_hour;
-    x.tm_mday = tm.tm_mday;
-    x.tm_mon = tm.tm_mon;
-    x.tm_year = tm.tm_year;
-    return apr_time_exp_gmt_get(&out, &x) == APR_SUCCESS ? out : 0;
+    apr_time_t out = 0;
+    return zc_asn1_time(t, &out) ? out : 0;
 }
 
 /* The "unusable answer" verdict. */
@@ -157,7 +136,7 @@ static int zc_ocsp_verify(apr_pool_t *p, zc_ocsp_req_t *req, const zc_trust_t *t
     }
     else if (ok && OCSP_basic_verify(bs, certs, st, flags) <= 0) {
         *why = apr_pstrcat(p, "OCSP response signature or signer not trusted: ",
-                           zc_ocsp_ssl_error(p, "verification failed"), NULL);
+                           zc_openssl_error(p, "verification failed"), NULL);
         ok = 0;
     }
     sk_X509_free(certs);   /* the certificates are not ours */
@@ -312,7 +291,7 @@ static unsigned char *zc_ocsp_post(apr_pool_t *p, apr_socket_t *s, const char *h
                               ZC_OCSP_RESP_MAX, zc_ocsp_left(deadline), 0);
     if (resp == NULL) {
         *why = apr_pstrcat(p, "OCSP exchange with ", host, ":", port, " failed: ",
-                           zc_ocsp_ssl_error(p, "no response"), NULL);
+                           zc_openssl_error(p, "no response"), NULL);
         goto done;
     }
     out = apr_palloc(p, ZC_OCSP_RESP_MAX);
