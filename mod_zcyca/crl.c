@@ -24,6 +24,7 @@
 #include "cert.h"
 #include "crypto_util.h"
 #include "crl.h"
+#include "files.h"
 #include "sig.h"
 
 #define ZC_CRL_FILE_MAX (64 * 1024 * 1024)
@@ -59,12 +60,6 @@ static apr_status_t zc_crlset_free(void *v)
         X509_CRL_free(APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t).crl);
     s->crls->nelts = 0;
     return APR_SUCCESS;
-}
-
-static const char *zc_crl_apr_error(apr_pool_t *p, apr_status_t rv)
-{
-    char buf[256];
-    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof buf));
 }
 
 
@@ -158,35 +153,17 @@ static const char *zc_crl_add(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *s, co
 static const char *zc_crl_read(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *s, const char *file,
                                char **buf, apr_size_t *len)
 {
-    apr_file_t *f;
     apr_finfo_t fi;
-    apr_status_t rv;
-    zc_crl_file_t *rec;
-
-    if ((rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT, tmp)) != APR_SUCCESS)
-        return apr_psprintf(tmp, "%s: cannot open: %s", file, zc_crl_apr_error(tmp, rv));
-    rv = apr_file_info_get(&fi, ZC_CRL_FINFO, f);
-    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE) {
-        apr_file_close(f);
-        return apr_psprintf(tmp, "%s: cannot stat: %s", file, zc_crl_apr_error(tmp, rv));
-    }
-    if (fi.size <= 0 || fi.size > ZC_CRL_FILE_MAX) {
-        apr_file_close(f);
-        return apr_psprintf(tmp, "%s: empty or larger than %d bytes", file, ZC_CRL_FILE_MAX);
-    }
-    rec = apr_array_push(s->files);
+    const char *why = zc_file_read(tmp, file, ZC_CRL_FILE_MAX, ZC_CRL_FINFO, &fi, buf, len);
+    if (why)
+        return why;
+    /* What zc_crl_changed compares later. */
+    zc_crl_file_t *rec = apr_array_push(s->files);
     rec->path = apr_pstrdup(p, file);
     rec->inode = fi.inode;
     rec->device = fi.device;
     rec->size = fi.size;
     rec->mtime = fi.mtime;
-    *len = (apr_size_t)fi.size;
-    *buf = apr_palloc(tmp, *len + 1);
-    rv = apr_file_read_full(f, *buf, *len, len);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS)
-        return apr_psprintf(tmp, "%s: cannot read: %s", file, zc_crl_apr_error(tmp, rv));
-    (*buf)[*len] = '\0';
     return NULL;
 }
 
@@ -239,40 +216,6 @@ static const char *zc_crl_add_file(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *
     }
 }
 
-static int zc_crl_str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The sorted full paths of the regular, non-hidden files of dir (symbolic
- * links followed), or NULL with *why. */
-static apr_array_header_t *zc_crl_list_dir(apr_pool_t *p, const char *dir, const char **why)
-{
-    apr_array_header_t *names = apr_array_make(p, 8, sizeof(const char *));
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    apr_status_t rv;
-
-    if ((rv = apr_dir_open(&d, dir, p)) != APR_SUCCESS) {
-        *why = apr_psprintf(p, "%s: cannot open directory: %s", dir, zc_crl_apr_error(p, rv));
-        return NULL;
-    }
-    while ((rv = apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)) == APR_SUCCESS || rv == APR_INCOMPLETE) {
-        apr_finfo_t target;
-        const char *full;
-
-        if (fi.name == NULL || fi.name[0] == '.')
-            continue;
-        full = apr_pstrcat(p, dir, "/", fi.name, NULL);
-        if (fi.filetype == APR_LNK && apr_stat(&target, full, APR_FINFO_TYPE, p) == APR_SUCCESS)
-            fi.filetype = target.filetype;
-        if (fi.filetype == APR_REG)
-            APR_ARRAY_PUSH(names, const char *) = full;
-    }
-    apr_dir_close(d);
-    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), zc_crl_str_cmp);
-    return names;
-}
 
 zc_crlset_t *zc_crl_load(apr_pool_t *p, const char *path, const zc_trust_t *trust, const char **why)
 {
@@ -299,9 +242,9 @@ zc_crlset_t *zc_crl_load(apr_pool_t *p, const char *path, const zc_trust_t *trus
     s->files = apr_array_make(p, 4, sizeof(zc_crl_file_t));
     s->crls = apr_array_make(p, 4, sizeof(zc_crl_entry_t));
     if ((rv = apr_stat(&fi, path, APR_FINFO_TYPE, tmp)) != APR_SUCCESS && rv != APR_INCOMPLETE)
-        w = apr_psprintf(tmp, "%s: %s", path, zc_crl_apr_error(tmp, rv));
+        w = apr_psprintf(tmp, "%s: %s", path, zc_apr_error(tmp, rv));
     else if (fi.filetype == APR_DIR) {
-        apr_array_header_t *names = zc_crl_list_dir(tmp, path, &w);
+        apr_array_header_t *names = zc_dir_files(tmp, path, NULL, &w);
         s->is_dir = 1;
         for (int i = 0; names && i < names->nelts && w == NULL; i++)
             w = zc_crl_add_file(p, tmp, s, trust, APR_ARRAY_IDX(names, i, const char *));
@@ -338,7 +281,7 @@ int zc_crl_changed(apr_pool_t *ptemp, const zc_crlset_t *s)
         return 1;
     if (s->is_dir) {
         const char *why = NULL;
-        apr_array_header_t *names = zc_crl_list_dir(ptemp, s->path, &why);
+        apr_array_header_t *names = zc_dir_files(ptemp, s->path, NULL, &why);
 
         if (names == NULL || names->nelts != s->files->nelts)
             return 1;

@@ -15,6 +15,7 @@
 
 #include "cert.h"
 #include "trust.h"
+#include "files.h"
 
 #define ZC_TRUST_FILE_MAX (8 * 1024 * 1024)
 #define ZC_TRUST_MAX_DEPTH 8
@@ -36,36 +37,9 @@ static apr_status_t zc_store_ctx_free(void *c)
     return APR_SUCCESS;
 }
 
-static const char *zc_apr_error(apr_pool_t *p, apr_status_t rv)
-{
-    char buf[256];
-    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof buf));
-}
-
 static const char *zc_trust_read(apr_pool_t *p, const char *file, char **buf, apr_size_t *len)
 {
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-
-    if ((rv = apr_file_open(&f, file, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT, p)) != APR_SUCCESS)
-        return apr_psprintf(p, "%s: cannot open: %s", file, zc_apr_error(p, rv));
-    if ((rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS) {
-        apr_file_close(f);
-        return apr_psprintf(p, "%s: cannot stat: %s", file, zc_apr_error(p, rv));
-    }
-    if (fi.size <= 0 || fi.size > ZC_TRUST_FILE_MAX) {
-        apr_file_close(f);
-        return apr_psprintf(p, "%s: empty or larger than %d bytes", file, ZC_TRUST_FILE_MAX);
-    }
-    *len = (apr_size_t)fi.size;
-    *buf = apr_palloc(p, *len + 1);
-    rv = apr_file_read_full(f, *buf, *len, len);
-    apr_file_close(f);
-    if (rv != APR_SUCCESS)
-        return apr_psprintf(p, "%s: cannot read: %s", file, zc_apr_error(p, rv));
-    (*buf)[*len] = '\0';
-    return NULL;
+    return zc_file_read(p, file, ZC_TRUST_FILE_MAX, APR_FINFO_SIZE, NULL, buf, len);
 }
 
 /* Add every certificate of one file (PEM bundle or a single DER). */
@@ -117,42 +91,16 @@ static const char *zc_trust_add_file(apr_pool_t *tmp, zc_trust_t *t, const char 
     return NULL;
 }
 
-static int zc_trust_wanted(const char *name)
-{
-    static const char *const exts[] = { ".pem", ".crt", ".cer" };
-    size_t n = strlen(name);
-
-    if (name[0] == '.')
-        return 0;
-    for (size_t i = 0; i < 3; i++)
-        if (n > 4 && strcasecmp(name + n - 4, exts[i]) == 0)
-            return 1;
-    return 0;
-}
-
-static int zc_str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static const char *zc_trust_add_dir(apr_pool_t *tmp, zc_trust_t *t, const char *dir)
 {
-    apr_array_header_t *names = apr_array_make(tmp, 8, sizeof(const char *));
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    apr_status_t rv;
-    const char *why;
+    static const char *const exts[] = {".pem", ".crt", ".cer", NULL};
+    const char *why = NULL;
+    apr_array_header_t *names = zc_dir_files(tmp, dir, exts, &why);
 
-    if ((rv = apr_dir_open(&d, dir, tmp)) != APR_SUCCESS)
-        return apr_psprintf(tmp, "%s: cannot open directory: %s", dir, zc_apr_error(tmp, rv));
-    while ((rv = apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d)) == APR_SUCCESS || rv == APR_INCOMPLETE) {
-        if (fi.name && fi.filetype == APR_REG && zc_trust_wanted(fi.name))
-            APR_ARRAY_PUSH(names, const char *) = apr_pstrcat(tmp, dir, "/", fi.name, NULL);
-    }
-    apr_dir_close(d);
+    if (!names)
+        return why;
     if (names->nelts == 0)
         return apr_psprintf(tmp, "%s: no *.pem, *.crt or *.cer files in the directory", dir);
-    qsort(names->elts, (size_t)names->nelts, sizeof(const char *), zc_str_cmp);
     for (int i = 0; i < names->nelts; i++)
         if ((why = zc_trust_add_file(tmp, t, APR_ARRAY_IDX(names, i, const char *))))
             return why;
