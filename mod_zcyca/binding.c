@@ -5,6 +5,8 @@
 #include "db.h"
 #include "json_req.h"
 #include "session.h"
+#include "cache.h"
+#include "crypto_util.h"
 #include "util_script.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
@@ -83,7 +85,19 @@ zc_err_t zc_binding_delete(request_rec *r, apr_int64_t id)
 {
     const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, id)};
     PGresult *res;
-    zc_err_t e = zc_db_exec(r, ZC_Q_BINDING_DELETE, v, NULL, NULL, &res);
+    /* Its sessions leave the database by the cascade; take them out of this
+     * node's session cache too (other nodes: within ZcyCASessionCacheTTL). */
+    zc_err_t e = zc_db_exec(r, ZC_Q_SESSION_HASHES_BY_BINDING, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    for (int i = 0; i < PQntuples(res); i++) {
+        size_t n = 0;
+        unsigned char *h = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 0), &n);
+        if (h && n == ZC_SHA256_LEN)
+            zc_cache_remove(r, h);
+        PQfreemem(h);
+    }
+    e = zc_db_exec(r, ZC_Q_BINDING_DELETE, v, NULL, NULL, &res);
     if (e != ZC_OK)
         return e;
     return PQntuples(res) ? ZC_OK : ZC_E_NOT_FOUND;

@@ -2,6 +2,7 @@
  * (parse.c), stores the value, sets the _set bit, or returns a message that
  * names the directive, the bad value and an example of a good one. */
 #include "config_cmds.h"
+#include "cache.h"
 #include "http_core.h"
 #include "apr_strings.h"
 #include "mod_auth.h"
@@ -63,6 +64,24 @@ static const char *zc_cmd_database_timeout(cmd_parms *cmd, void *dc, const char 
         return err;
     if ((why = zc_parse_seconds(cmd->pool, arg, 1, 60, &zc_srv_cfg(cmd->server)->g->db_timeout)))
         return zc_cmd_fail(cmd, arg, why, "5");
+    return NULL;
+}
+
+/* ---- session cache ------------------------------------------------------ */
+
+static const char *zc_cmd_session_cache(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *err = zc_cmd_global_only(cmd);
+    return err ? err : zc_cache_configure(cmd, arg);
+}
+
+static const char *zc_cmd_session_cache_ttl(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why, *err = zc_cmd_global_only(cmd);
+    if (err)
+        return err;
+    if ((why = zc_parse_seconds(cmd->pool, arg, 1, 3600, &zc_srv_cfg(cmd->server)->g->cache_ttl)))
+        return zc_cmd_fail(cmd, arg, why, "60");
     return NULL;
 }
 
@@ -241,6 +260,10 @@ const command_rec zc_cmds[] = {
                       "provider id, responder URL or aia, [timeout=s] [max-age=s] [responder=cert.pem]"),
     AP_INIT_TAKE1("ZcyCACRLCheckInterval", zc_cmd_crl_check_interval, NULL, RSRC_CONF,
                   "seconds between looks at changed CRL files (default 60)"),
+    AP_INIT_TAKE1("ZcyCASessionCache", zc_cmd_session_cache, NULL, RSRC_CONF,
+                  "socache for session look-ups: shmcb[:path(size)], memcache:host:port, redis:host:port"),
+    AP_INIT_TAKE1("ZcyCASessionCacheTTL", zc_cmd_session_cache_ttl, NULL, RSRC_CONF,
+                  "seconds a node may trust a cached session (default 60)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
                     "the https origin(s) this virtual host is reached at"),
     AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,

@@ -6,6 +6,7 @@
 #include "identity.h"
 #include "tls.h"
 #include "revocation.h"
+#include "cache.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
@@ -51,8 +52,20 @@ static int zc_hook_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     return zc_config_check(pconf, ptemp, s);
 }
 
+static int zc_hook_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    zc_cache_pre_config(pconf);
+    return OK;
+}
+
+static int zc_hook_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    return zc_cache_post_config(pconf, s);
+}
+
 static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
 {
+    zc_cache_child_init(pchild, s);
     zc_db_child_init(pchild, s);
     zc_revocation_child_init(pchild, s);
 }
@@ -60,6 +73,8 @@ static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
 static void zc_register_hooks(apr_pool_t *p)
 {
     /* startup */
+    ap_hook_pre_config(zc_hook_pre_config, NULL, NULL, APR_HOOK_MIDDLE);     /* cache.c: mutex name */
+    ap_hook_post_config(zc_hook_post_config, NULL, NULL, APR_HOOK_MIDDLE);   /* cache.c: socache init */
     ap_hook_check_config(zc_hook_check_config, NULL, NULL, APR_HOOK_MIDDLE);  /* config_check.c */
     ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c pool, schema; revocation.c CRLs */
     zc_tls_register(p);                                       /* tls.c: mod_ssl init_server */

@@ -9,6 +9,8 @@
 #include "http_log.h"
 #include "apr_reslist.h"
 #include "apr_thread_mutex.h"
+#include "apr_global_mutex.h"
+#include "ap_socache.h"
 
 #include "errors.h"
 #include "parse.h"
@@ -36,6 +38,10 @@ typedef struct {
     zc_child_t *child;          /* per-child state, set in child_init */
     int (*ssl_verify_cb)(int, X509_STORE_CTX *); /* mod_ssl's, wrapped by tls.c */
     long crl_check_interval;    /* seconds between looks at CRL files */
+    const ap_socache_provider_t *cache_provider; /* ZcyCASessionCache, NULL: none */
+    ap_socache_instance_t *cache;
+    apr_global_mutex_t *cache_mutex; /* only for providers that are not MP-safe */
+    long cache_ttl;             /* ZcyCASessionCacheTTL */
     struct zc_revocation_child_t *revocation; /* per-child CRL state, set in child_init */
 } zc_global_t;
 

@@ -124,13 +124,15 @@ zc_err_t zc_q_session_get(request_rec *r, const unsigned char *token_hash, long 
     return ZC_OK;
 }
 
-zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash)
+zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash, int *alive)
 {
     const char *v[] = {(const char *)token_hash};
     const int len[] = {ZC_SHA256_LEN};
     const int fmt[] = {1};
     PGresult *res;
-    return zc_db_exec(r, ZC_Q_SESSION_TOUCH, v, len, fmt, &res);
+    zc_err_t e = zc_db_exec(r, ZC_Q_SESSION_TOUCH, v, len, fmt, &res);
+    *alive = e == ZC_OK && PQntuples(res) > 0;
+    return e;
 }
 
 zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id)

@@ -32,7 +32,8 @@ zc_err_t zc_q_session_insert(request_rec *r, const zc_session_new_t *n, apr_time
  * database clock, which decides expiry. */
 zc_err_t zc_q_session_get(request_rec *r, const unsigned char *token_hash, long idle, zc_session_t *s,
                           apr_time_t *now_db);
-zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash);
+/* *alive = 0 when the session is gone (deleted or past its end). */
+zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash, int *alive);
 /* *account_id = 0 when nothing was deleted. */
 zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id);
 zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle);

@@ -4,6 +4,7 @@
  * meaningful step, not on every request. */
 #include "session.h"
 #include "crypto_util.h"
+#include "cache.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include <jansson.h>
@@ -65,21 +66,42 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     }
     long idle = zc_srv_cfg(r->server)->session_idle;
     zc_session_t *s = apr_pcalloc(r->pool, sizeof *s);
-    apr_time_t now;
-    zc_err_t e = zc_q_session_get(r, h, idle, s, &now);
-    if (e == ZC_E_SERVICE_UNAVAILABLE)
-        return e; /* not cached: the next look-up may succeed */
-    rq->session_looked_up = 1;
-    if (e != ZC_OK)
-        return e;
-    s->token_hash_hex = zc_hex(r->pool, h, 4);
     /* Touch when the idle expiry would move by more than a minute, or a
      * quarter of the idle time for short ones. */
     apr_time_t step = apr_time_from_sec(idle / 4 < 60 ? idle / 4 : 60);
-    if (now - s->last_seen_at >= step) {
-        if (zc_q_session_touch(r, h) == ZC_OK)
+    apr_time_t now = apr_time_now();
+    int alive;
+    zc_err_t e;
+    /* A cache hit still within its times needs no database, unless it is
+     * time to move last_seen_at; anything doubtful asks the database. */
+    if (zc_cache_get(r, h, s) && now < s->expires_at && now < s->last_seen_at + apr_time_from_sec(idle)) {
+        if (now - s->last_seen_at >= step) {
+            if ((e = zc_q_session_touch(r, h, &alive)) != ZC_OK)
+                return e;
+            if (!alive) {
+                zc_cache_remove(r, h);
+                rq->session_looked_up = 1;
+                return ZC_E_LOGIN_REQUIRED;
+            }
             s->last_seen_at = now;
+            zc_cache_put(r, h, s);
+        }
     }
+    else {
+        e = zc_q_session_get(r, h, idle, s, &now);
+        if (e == ZC_E_SERVICE_UNAVAILABLE)
+            return e; /* not remembered: the next look-up may succeed */
+        if (e != ZC_OK) {
+            zc_cache_remove(r, h);
+            rq->session_looked_up = 1;
+            return e;
+        }
+        if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK && alive)
+            s->last_seen_at = now;
+        zc_cache_put(r, h, s);
+    }
+    rq->session_looked_up = 1;
+    s->token_hash_hex = zc_hex(r->pool, h, 4);
     zc_session_finish(r, s);
     rq->session = s;
     *out = s;
@@ -93,6 +115,8 @@ zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_sess
     apr_int64_t ignored;
     if (old && zc_q_session_delete(r, old, &ignored) != ZC_OK)
         return ZC_E_SERVICE_UNAVAILABLE;
+    if (old)
+        zc_cache_remove(r, old);
     (void)zc_q_session_purge_account(r, n_in->account_id, sc->session_idle);
 
     const char *tok = zc_token_new(r->pool);
@@ -134,6 +158,8 @@ zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id)
     zc_req_t *rq = zc_req(r);
     rq->session = NULL;
     rq->session_looked_up = 1;
+    if (h)
+        zc_cache_remove(r, h);
     return h ? zc_q_session_delete(r, h, account_id) : ZC_OK;
 }
 

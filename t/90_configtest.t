@@ -40,6 +40,9 @@ my @cases = (
     [ 'bad OCSP option', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderOCSP pa aia timeout=99",
       qr/ZcyCAProviderOCSP pa timeout=99: options are/ ],
     [ 'CRL interval', "ZcyCAProviderTrust pa __GOOD__\nZcyCACRLCheckInterval 0", qr/ZcyCACRLCheckInterval 0:/ ],
+    [ 'socache module not loaded', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionCache redis:127.0.0.1:6379",
+      qr/ZcyCASessionCache redis:127\.0\.0\.1:6379: no socache provider 'redis' is loaded \(load socache_redis_module/ ],
+    [ 'bad cache TTL', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionCacheTTL 0", qr/ZcyCASessionCacheTTL 0:/ ],
     [ 'bad signed-data mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderSignedData pa all", qr/ZcyCAProviderSignedData pa all: must be tbs or nonce/ ],
 );
 

@@ -1,0 +1,22 @@
+/* The session cache: httpd's socache in front of zcyca.sessions (cache.c). */
+#ifndef ZC_CACHE_H
+#define ZC_CACHE_H
+
+#include "mod_zcyca.h"
+
+/* ZcyCASessionCache <provider>[:args]: resolve and create it now, so a
+ * missing socache module fails configtest naming it. */
+const char *zc_cache_configure(cmd_parms *cmd, const char *arg);
+
+void zc_cache_pre_config(apr_pool_t *pconf);
+int zc_cache_post_config(apr_pool_t *pconf, server_rec *s);
+void zc_cache_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* 1 and *s filled when the token hash has an entry (PostgreSQL stays the
+ * truth: callers re-check expiry and fall back to it). */
+int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s);
+/* Store for at most ZcyCASessionCacheTTL, never past the session's end. */
+void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s);
+void zc_cache_remove(request_rec *r, const unsigned char *hash);
+
+#endif
