@@ -13,8 +13,6 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 
-#define ZC_FIELD_MAX 256
-#define ZC_CERT_TEXT_MAX 24576
 
 /* The caller's account: LOGIN_REQUIRED without r->user, NOT_PERMITTED when
  * r->user is no active account of ours. */
@@ -57,16 +55,9 @@ static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t
     zc_challenge_answer_t a = {0};
     zc_proof_t proof;
     zc_err_t e;
-    if ((e = zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &a.challenge_id, detail)) != ZC_OK)
+    if ((e = zc_proof_read_answer(r, o, &a, detail)) != ZC_OK)
         return e;
     if (a.challenge_id) {
-        if ((e = zc_json_get_string(r->pool, o, "nonce", 1, ZC_FIELD_MAX, &a.nonce, detail)) != ZC_OK
-            || (e = zc_json_get_text(r->pool, o, "certificate", 1, ZC_CERT_TEXT_MAX, &a.certificate, detail)) != ZC_OK
-            || (e = zc_json_get_text_list(r->pool, o, "chain", ZC_CERT_MAX_CHAIN, ZC_CERT_TEXT_MAX, &a.chain, detail))
-                   != ZC_OK
-            || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a.signature, detail)) != ZC_OK
-            || (e = zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a.algorithm, detail)) != ZC_OK)
-            return e;
         if ((e = zc_proof_challenge(r, &a, "bind", pvp, &proof, detail)) != ZC_OK)
             return e;
         if (proof.account_id != target->id) {

@@ -10,7 +10,6 @@
 #include "session.h"
 #include "http_protocol.h"
 
-#define ZC_FIELD_MAX 256
 
 int zc_h_challenge(request_rec *r)
 {
@@ -41,7 +40,10 @@ int zc_h_challenge(request_rec *r)
             ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1105) "challenge: bind needs a session");
         if (!account)
             ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1106) "challenge: bind needs the account");
-        if ((e = zc_q_account_id(r, account, &account_id)) != ZC_OK)
+        zc_account_t target;
+        if ((e = zc_q_account_by_login(r, account, &target)) == ZC_OK)
+            account_id = target.id;
+        else
             ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1107) "challenge: no account for bind");
     }
     else if (account)

@@ -21,30 +21,11 @@
 #include "session.h"
 #include "audit.h"
 
-#define ZC_FIELD_MAX 256
-#define ZC_CERT_TEXT_MAX 24576  /* PEM of the largest certificate we take, with room */
 
 typedef struct {
     const char *provider, *return_to;
     zc_challenge_answer_t answer;  /* challenge_id set: a signed-challenge login */
 } zc_login_body_t;
-
-/* The challenge proof fields; the certificate and signature are required
- * once challenge_id is there. */
-static zc_err_t zc_login_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *a, const char **detail)
-{
-    zc_err_t e;
-    if ((e = zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &a->challenge_id, detail)) != ZC_OK
-        || !a->challenge_id)
-        return e;
-    if ((e = zc_json_get_string(r->pool, o, "nonce", 1, ZC_FIELD_MAX, &a->nonce, detail)) != ZC_OK
-        || (e = zc_json_get_text(r->pool, o, "certificate", 1, ZC_CERT_TEXT_MAX, &a->certificate, detail)) != ZC_OK
-        || (e = zc_json_get_text_list(r->pool, o, "chain", ZC_CERT_MAX_CHAIN, ZC_CERT_TEXT_MAX, &a->chain, detail))
-               != ZC_OK
-        || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a->signature, detail)) != ZC_OK)
-        return e;
-    return zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a->algorithm, detail);
-}
 
 static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, const char **detail)
 {
@@ -66,7 +47,7 @@ static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, cons
         return e;
     if ((e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &b->provider, detail)) != ZC_OK)
         return e;
-    return zc_login_read_answer(r, o, &b->answer, detail);
+    return zc_proof_read_answer(r, o, &b->answer, detail);
 }
 
 int zc_h_login(request_rec *r)

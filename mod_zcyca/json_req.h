@@ -8,6 +8,9 @@
 #include <jansson.h>
 #include "errors.h"
 
+/* Longest ordinary field (ids, logins, nonces) of a request body. */
+#define ZC_FIELD_MAX 256
+
 /* Parse a JSON object (UTF-8, no duplicate keys, no NUL, depth <= 8).
  * Anything else → NULL with *err = ZC_E_BAD_REQUEST and *detail set.
  * The json_t is released by a cleanup on p. */

@@ -7,6 +7,7 @@
 #include "challenge.h"
 #include "sig.h"
 #include "revocation.h"
+#include "json_req.h"
 #include "http_ssl.h"
 #include "apr_strings.h"
 
@@ -121,4 +122,24 @@ zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof
     zc_err_t e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts,
                                        g->providers->nelts, proof->leaf, proof->chain, 0, id, detail);
     return e == ZC_OK ? zc_revocation_check(r, pv, proof->leaf, proof->chain, detail) : e;
+}
+
+/* PEM of the largest certificate we take, with room. */
+#define ZC_CERT_TEXT_MAX 24576
+
+zc_err_t zc_proof_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *a, const char **detail)
+{
+    zc_err_t e;
+    memset(a, 0, sizeof *a);
+    a->chain = apr_array_make(r->pool, 1, sizeof(const char *));
+    if ((e = zc_json_get_string(r->pool, o, "challenge_id", 0, ZC_FIELD_MAX, &a->challenge_id, detail)) != ZC_OK
+        || !a->challenge_id)
+        return e;
+    if ((e = zc_json_get_string(r->pool, o, "nonce", 1, ZC_FIELD_MAX, &a->nonce, detail)) != ZC_OK
+        || (e = zc_json_get_text(r->pool, o, "certificate", 1, ZC_CERT_TEXT_MAX, &a->certificate, detail)) != ZC_OK
+        || (e = zc_json_get_text_list(r->pool, o, "chain", ZC_CERT_MAX_CHAIN, ZC_CERT_TEXT_MAX, &a->chain, detail))
+               != ZC_OK
+        || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a->signature, detail)) != ZC_OK)
+        return e;
+    return zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a->algorithm, detail);
 }

@@ -4,6 +4,7 @@
 
 #include "mod_zcyca.h"
 #include <openssl/x509.h>
+#include <jansson.h>
 #include "verify.h"
 
 typedef struct {
@@ -28,6 +29,10 @@ zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail);
  * with no opinion on the chain) may stand; FAILED:... must not pass even if
  * our anchors accept the chain.  Returns ZC_OK or CERT_UNTRUSTED. */
 zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p);
+
+/* The challenge fields of a JSON body (challenge_id absent: no challenge
+ * proof; present: nonce, certificate and signature are required). */
+zc_err_t zc_proof_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *a, const char **detail);
 
 /* Signed challenge: consume the challenge first (one attempt), then parse
  * the certificate and chain, then check the signature over the text

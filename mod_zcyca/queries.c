@@ -179,19 +179,6 @@ zc_err_t zc_q_audit_insert(request_rec *r, const zc_audit_t *a)
     return zc_db_exec(r, ZC_Q_AUDIT_INSERT, v, NULL, NULL, &res);
 }
 
-zc_err_t zc_q_account_id(request_rec *r, const char *login, apr_int64_t *id)
-{
-    const char *v[] = {login};
-    PGresult *res;
-    zc_err_t e = zc_db_exec(r, ZC_Q_ACCOUNT_ID_BY_LOGIN, v, NULL, NULL, &res);
-    if (e != ZC_OK)
-        return e;
-    if (PQntuples(res) == 0)
-        return ZC_E_NOT_FOUND;
-    *id = apr_atoi64(PQgetvalue(res, 0, 0));
-    return ZC_OK;
-}
-
 zc_err_t zc_q_account_by_login(request_rec *r, const char *login, zc_account_t *a)
 {
     const char *v[] = {login};

@@ -56,9 +56,6 @@ zc_err_t zc_q_region_accepts(request_rec *r, const char *region, const char *pro
 zc_err_t zc_q_binding_insert(request_rec *r, const zc_account_t *target, const zc_account_t *me,
                              const zc_identity_t *id, apr_int64_t *binding_id, apr_int64_t *owner, int *created);
 
-/* The id of the account with this login; ZC_E_NOT_FOUND when none. */
-zc_err_t zc_q_account_id(request_rec *r, const char *login, apr_int64_t *id);
-
 /* Provider ids a CA-enabled region accepts (empty for a disabled one). */
 zc_err_t zc_q_region_providers(request_rec *r, const char *region, apr_array_header_t **ids);
 
