@@ -84,22 +84,24 @@ zc_err_t zc_binding_get(request_rec *r, apr_int64_t id, zc_binding_t *b)
 zc_err_t zc_binding_delete(request_rec *r, apr_int64_t id)
 {
     const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, id)};
-    PGresult *res;
-    /* Its sessions leave the database by the cascade; take them out of this
-     * node's session cache too (other nodes: within ZcyCASessionCacheTTL). */
-    zc_err_t e = zc_db_exec(r, ZC_Q_SESSION_HASHES_BY_BINDING, v, NULL, NULL, &res);
+    /* Its sessions leave the database by the cascade, and every node hears
+     * of them (session_events.c); this node drops them here as well, after
+     * the delete, so the next request cannot find them even for the moment
+     * the notification takes. */
+    PGresult *hashes, *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_SESSION_HASHES_BY_BINDING, v, NULL, NULL, &hashes);
     if (e != ZC_OK)
         return e;
-    for (int i = 0; i < PQntuples(res); i++) {
+    e = zc_db_exec(r, ZC_Q_BINDING_DELETE, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    for (int i = 0; i < PQntuples(hashes); i++) {
         size_t n = 0;
-        unsigned char *h = PQunescapeBytea((const unsigned char *)PQgetvalue(res, i, 0), &n);
+        unsigned char *h = PQunescapeBytea((const unsigned char *)PQgetvalue(hashes, i, 0), &n);
         if (h && n == ZC_SHA256_LEN)
             zc_cache_remove(r, h);
         PQfreemem(h);
     }
-    e = zc_db_exec(r, ZC_Q_BINDING_DELETE, v, NULL, NULL, &res);
-    if (e != ZC_OK)
-        return e;
     return PQntuples(res) ? ZC_OK : ZC_E_NOT_FOUND;
 }
 

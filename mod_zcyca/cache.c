@@ -2,16 +2,15 @@
  * redis across nodes), the mod_authn_socache way: the provider is resolved
  * by the directive, the global mutex exists only for providers that are not
  * MP-safe, and every store happens under it (never skipped on a busy lock).
- * An entry holds what AuthType zcyca needs; PostgreSQL stays the truth. */
+ * An entry holds what AuthType zcyca needs (session_entry.c, a binary
+ * record: no JSON parse on the hot path); PostgreSQL stays the truth. */
 #include "cache.h"
 #include "crypto_util.h"
-#include "json_req.h"
 #include "ap_socache.h"
 #include "http_core.h"
 #include "ap_provider.h"
 #include "util_mutex.h"
 #include "apr_strings.h"
-#include <jansson.h>
 
 #define ZC_CACHE_MUTEX "zcyca-session-cache"
 #define ZC_CACHE_MAX 4096
@@ -31,9 +30,19 @@ const char *zc_cache_configure(cmd_parms *cmd, const char *arg)
     return NULL;
 }
 
+/* Every cache hit takes the mutex when the provider is not MP-safe
+ * (shmcb), so its default is a process-shared pthread mutex: uncontended,
+ * it stays in user space, where the platform default on Linux (fcntl)
+ * costs two system calls per look-up and queues children in the kernel.
+ * APR makes it robust, so a child that dies holding it does not wedge the
+ * others.  "Mutex <mech> zcyca-session-cache" still overrides it. */
 void zc_cache_pre_config(apr_pool_t *pconf)
 {
+#if APR_HAS_PROC_PTHREAD_SERIALIZE
+    ap_mutex_register(pconf, ZC_CACHE_MUTEX, NULL, APR_LOCK_PROC_PTHREAD, 0);
+#else
     ap_mutex_register(pconf, ZC_CACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
+#endif
 }
 
 static apr_status_t zc_cache_destroy(void *data)
@@ -84,49 +93,19 @@ static void zc_cache_unlock(zc_global_t *g)
         apr_global_mutex_unlock(g->cache_mutex);
 }
 
-static const char *zc_cache_str(json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v && *v ? v : NULL;
-}
-
-static apr_time_t zc_cache_int(json_t *o, const char *k)
-{
-    return (apr_time_t)json_integer_value(json_object_get(o, k));
-}
-
 int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s)
 {
     zc_global_t *g = zc_srv_cfg(r->server)->g;
     if (!g->cache_provider)
         return 0;
     unsigned char buf[ZC_CACHE_MAX];
-    unsigned int len = sizeof buf - 1;
+    unsigned int len = sizeof buf;
     apr_status_t rv = APR_EGENERAL;
     if (zc_cache_lock(g)) {
         rv = g->cache_provider->retrieve(g->cache, r->server, hash, ZC_SHA256_LEN, buf, &len, r->pool);
         zc_cache_unlock(g);
     }
-    if (rv != APR_SUCCESS)
-        return 0;
-    json_error_t jerr;
-    json_t *o = json_loadb((const char *)buf, len, 0, &jerr);
-    if (!o)
-        return 0;
-    s->account_id = (apr_int64_t)json_integer_value(json_object_get(o, "a"));
-    s->login = apr_pstrdup(r->pool, zc_cache_str(o, "l") ? zc_cache_str(o, "l") : "");
-    s->display_name = apr_pstrdup(r->pool, zc_cache_str(o, "n") ? zc_cache_str(o, "n") : "");
-    s->region = apr_pstrdup(r->pool, zc_cache_str(o, "r") ? zc_cache_str(o, "r") : "");
-    s->method = apr_pstrdup(r->pool, zc_cache_str(o, "m") ? zc_cache_str(o, "m") : "");
-    s->provider_id = zc_cache_str(o, "p") ? apr_pstrdup(r->pool, zc_cache_str(o, "p")) : NULL;
-    s->key_id = zc_cache_str(o, "k") ? apr_pstrdup(r->pool, zc_cache_str(o, "k")) : NULL;
-    s->binding_id = (apr_int64_t)json_integer_value(json_object_get(o, "b"));
-    s->cert_not_after = zc_cache_int(o, "c");
-    s->created_at = zc_cache_int(o, "cr");
-    s->last_seen_at = zc_cache_int(o, "ls");
-    s->expires_at = zc_cache_int(o, "e");
-    json_decref(o);
-    return s->account_id > 0 && *s->login && *s->method;
+    return rv == APR_SUCCESS && zc_session_entry_decode(r->pool, buf, len, s);
 }
 
 void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s)
@@ -134,32 +113,29 @@ void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t 
     zc_global_t *g = zc_srv_cfg(r->server)->g;
     if (!g->cache_provider)
         return;
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "a", (json_int_t)s->account_id,
-                          "l", s->login, "n", s->display_name ? s->display_name : "", "r", s->region ? s->region : "",
-                          "m", s->method, "p", s->provider_id ? s->provider_id : "", "k", s->key_id ? s->key_id : "",
-                          "b", (json_int_t)s->binding_id, "c", (json_int_t)s->cert_not_after, "cr",
-                          (json_int_t)s->created_at, "ls", (json_int_t)s->last_seen_at, "e", (json_int_t)s->expires_at);
-    if (!o)
-        return;
-    const char *data = zc_json_dump(r->pool, o);
-    size_t len = strlen(data);
+    unsigned int len;
+    unsigned char *data = zc_session_entry_encode(r->pool, s, &len);
     apr_time_t until = apr_time_now() + apr_time_from_sec(g->cache_ttl);
     if (s->expires_at < until)
         until = s->expires_at;
-    if (len >= ZC_CACHE_MAX || !zc_cache_lock(g))
+    if (len > ZC_CACHE_MAX || !zc_cache_lock(g))
         return;
-    apr_status_t rv = g->cache_provider->store(g->cache, r->server, hash, ZC_SHA256_LEN, until,
-                                               (unsigned char *)data, (unsigned int)len, r->pool);
+    apr_status_t rv = g->cache_provider->store(g->cache, r->server, hash, ZC_SHA256_LEN, until, data, len, r->pool);
     zc_cache_unlock(g);
     if (rv != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r, ZCLOGNO(1704) "session not stored in the cache");
 }
 
-void zc_cache_remove(request_rec *r, const unsigned char *hash)
+void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
 {
-    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_global_t *g = zc_srv_cfg(s)->g;
     if (!g->cache_provider || !zc_cache_lock(g))
         return;
-    g->cache_provider->remove(g->cache, r->server, hash, ZC_SHA256_LEN, r->pool);
+    g->cache_provider->remove(g->cache, s, hash, ZC_SHA256_LEN, p);
     zc_cache_unlock(g);
+}
+
+void zc_cache_remove(request_rec *r, const unsigned char *hash)
+{
+    zc_cache_remove_in(r->server, r->pool, hash);
 }

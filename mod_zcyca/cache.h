@@ -18,5 +18,7 @@ int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s);
 /* Store for at most ZcyCASessionCacheTTL, never past the session's end. */
 void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s);
 void zc_cache_remove(request_rec *r, const unsigned char *hash);
+/* The same outside a request (the session-event listener). */
+void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash);
 
 #endif

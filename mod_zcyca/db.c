@@ -173,6 +173,18 @@ void zc_db_child_init(apr_pool_t *pchild, server_rec *s)
         apr_reslist_release(ch->conns, res);
 }
 
+PGconn *zc_db_open(server_rec *s)
+{
+    zc_child_t *ch = zc_srv_cfg(s)->g->child;
+    if (!ch)
+        return NULL;
+    PGconn *pg = PQconnectdbParams(ch->kw, ch->vals, 1);
+    if (PQstatus(pg) == CONNECTION_OK)
+        return pg;
+    PQfinish(pg);
+    return NULL;
+}
+
 static apr_status_t zc_db_release(void *data)
 {
     zc_conn_t *c = data;

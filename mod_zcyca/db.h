@@ -18,6 +18,11 @@ typedef enum {
  * down; connections are made on demand). */
 void zc_db_child_init(apr_pool_t *pchild, server_rec *s);
 
+/* A connection of its own (not from the pool) with the pool's settings, for
+ * a long-lived listener; NULL when the database cannot be reached.  The
+ * caller PQfinish()es it. */
+PGconn *zc_db_open(server_rec *s);
+
 /* Run prepared statement q with text parameters (NULL = SQL NULL).  Binary
  * parameters: pass lengths/formats (may be NULL for all-text).  The result
  * is freed with r->pool.  ZC_E_SERVICE_UNAVAILABLE when the database cannot

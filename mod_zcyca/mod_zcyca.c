@@ -7,6 +7,7 @@
 #include "tls.h"
 #include "revocation.h"
 #include "cache.h"
+#include "session_events.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
@@ -68,6 +69,7 @@ static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
     zc_cache_child_init(pchild, s);
     zc_db_child_init(pchild, s);
     zc_revocation_child_init(pchild, s);
+    zc_session_events_child_init(pchild, s);
 }
 
 static void zc_register_hooks(apr_pool_t *p)

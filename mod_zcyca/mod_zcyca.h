@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "parse.h"
 #include "verify.h"
+#include "session_entry.h"
 
 APLOG_USE_MODULE(zcyca);
 extern module AP_MODULE_DECLARE_DATA zcyca_module;
@@ -23,7 +24,7 @@ extern module AP_MODULE_DECLARE_DATA zcyca_module;
 #define ZCLOGNO(n) "ZCYCA" #n ": "
 
 /* The schema this build expects (sql/NNN_*.sql, zcyca.schema_version). */
-#define ZC_SCHEMA_VERSION 2
+#define ZC_SCHEMA_VERSION 3
 
 typedef struct zc_child_t zc_child_t;
 
@@ -86,18 +87,6 @@ static inline zc_dir_cfg_t *zc_dir_cfg(const request_rec *r)
 {
     return ap_get_module_config(r->per_dir_config, &zcyca_module);
 }
-
-/* A loaded session (session.c). */
-typedef struct {
-    const char *token_hash_hex;  /* for logs: 8 hex chars only */
-    apr_int64_t account_id;
-    const char *login, *display_name, *region;
-    const char *method;          /* "ca" | "password" */
-    const char *provider_id, *key_id;
-    apr_int64_t binding_id;        /* 0 when none */
-    apr_time_t cert_not_after;   /* 0 when none */
-    apr_time_t created_at, last_seen_at, expires_at, idle_expires_at;
-} zc_session_t;
 
 /* Per-request state in r->request_config (never in r->notes). */
 typedef struct zc_conn_t zc_conn_t;

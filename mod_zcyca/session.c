@@ -158,9 +158,13 @@ zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id)
     zc_req_t *rq = zc_req(r);
     rq->session = NULL;
     rq->session_looked_up = 1;
-    if (h)
-        zc_cache_remove(r, h);
-    return h ? zc_q_session_delete(r, h, account_id) : ZC_OK;
+    if (!h)
+        return ZC_OK;
+    /* The row first: removed before it, the entry could be put back from
+     * the row by a request on another node in between. */
+    zc_err_t e = zc_q_session_delete(r, h, account_id);
+    zc_cache_remove(r, h);
+    return e;
 }
 
 const char *zc_session_json(request_rec *r, const zc_session_t *s)

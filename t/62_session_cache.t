@@ -1,6 +1,7 @@
 # The session cache (ZcyCASessionCache shmcb, TTL 2 s): cached checks make no
-# PostgreSQL query (counted with pg_stat_statements), and logout and unbind
-# take the entry out at once.
+# PostgreSQL query (counted with pg_stat_statements), and logout, unbind and
+# a disabled account take the entry out at once (t/80_nodes.t shows the same
+# across nodes with a long TTL).
 use strict;
 use warnings FATAL => 'all';
 use utf8;
@@ -8,8 +9,9 @@ use Apache::Test qw(-withtestmore);
 use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
+use Time::HiRes ();
 
-plan tests => 7, need_module('zcyca');
+plan tests => 12, need_module('zcyca');
 
 db()->do('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
 sub session_gets {
@@ -50,3 +52,36 @@ my $pw = password_login(login_of($acct), 'pw-cache')->{cookie};
 req('DELETE', tls_url("/ca/bindings/$bid"), cookie => $pw, origin => 1, headers => { 'Content-Type' => 'application/json' });
 is(req('GET', tls_url('/app/index.html'), cookie => $cookie, accept => 'application/json')->{code}, 401,
    'after unbind the cached session made with the key is refused at once');
+
+# An account disabled by the platform (an UPDATE of zcyca.accounts, not a
+# request to this module): the database deletes its sessions and the
+# session event takes the cached entry out.  Polled for up to 1 s, inside
+# the 2 s TTL; the rows are checked directly.
+sub refused_within {
+    my ($cookie, $secs) = @_;
+    my $until = Time::HiRes::time() + $secs;
+    while (1) {
+        my $code = req('GET', tls_url('/app/index.html'), cookie => $cookie, accept => 'application/json')->{code};
+        return 1 if $code == 401;
+        return 0 if Time::HiRes::time() > $until;
+        select undef, undef, undef, 0.05;
+    }
+}
+my $cert3 = issue_cert(uniq('cache'), ca => 'pa', key => 'ec');
+my $acct3 = make_account(uniq('cache'), region => $reg);
+bind_cert($acct3, 'pa', $cert3);
+my $r3 = login_tls($cert3);
+my $c3 = "zcyca_session=$r3->{cookies}{zcyca_session}{value}";
+is(req('GET', tls_url('/app/index.html'), cookie => $c3)->{code}, 200, 'a session of a third account, cached');
+db()->do("UPDATE zcyca.accounts SET status = 'disabled' WHERE id = ?", undef, $acct3);
+ok(refused_within($c3, 1), 'the account disabled in the database: its cached session is refused');
+is(db()->selectrow_array('SELECT count(*) FROM zcyca.sessions WHERE account_id = ?', undef, $acct3), 0,
+   '... and its sessions are deleted (DESIGN 6)');
+db()->do("UPDATE zcyca.accounts SET status = 'active' WHERE id = ?", undef, $acct3);
+
+# A session row deleted by someone else (another node, an operator).
+my $r4 = login_tls($cert3);
+my $c4 = "zcyca_session=$r4->{cookies}{zcyca_session}{value}";
+is(req('GET', tls_url('/app/index.html'), cookie => $c4)->{code}, 200, 'the account enabled again logs in, cached');
+db()->do('DELETE FROM zcyca.sessions WHERE account_id = ?', undef, $acct3);
+ok(refused_within($c4, 1), 'a session deleted in the database is refused');

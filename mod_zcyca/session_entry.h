@@ -1,0 +1,38 @@
+/* A loaded session and its session-cache entry (pure: no httpd headers).
+ *
+ * The entry is a small binary record, not JSON: it is read on every
+ * protected request, and with a shared cache (redis, memcache) nodes of
+ * different builds may read each other's entries, so it carries a version
+ * and anything unexpected reads as a miss, never as a session. */
+#ifndef ZC_SESSION_ENTRY_H
+#define ZC_SESSION_ENTRY_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+typedef struct {
+    const char *token_hash_hex;  /* for logs: 8 hex chars only */
+    apr_int64_t account_id;
+    const char *login, *display_name, *region;
+    const char *method;          /* "ca" | "password" */
+    const char *provider_id, *key_id;
+    apr_int64_t binding_id;      /* 0 when none */
+    apr_time_t cert_not_after;   /* 0 when none */
+    apr_time_t created_at, last_seen_at, expires_at, idle_expires_at;
+} zc_session_t;
+
+/* Layout, version 1 (integers little-endian whatever the host):
+ *   "ZS" 0x01 0x00
+ *   int64 account_id, binding_id, cert_not_after, created_at, last_seen_at, expires_at
+ *   login NUL display_name NUL region NUL method NUL provider_id NUL key_id NUL
+ * A NULL string is stored empty; provider_id and key_id read back empty as NULL. */
+#define ZC_SESSION_ENTRY_HEAD (4 + 6 * 8)
+
+/* The entry for s in p; *len its size. */
+unsigned char *zc_session_entry_encode(apr_pool_t *p, const zc_session_t *s, unsigned int *len);
+
+/* 1 and *s filled (strings copied into p) when buf is a well-formed entry of
+ * this version with an account, a login and a method; 0 otherwise. */
+int zc_session_entry_decode(apr_pool_t *p, const unsigned char *buf, unsigned int len, zc_session_t *s);
+
+#endif
