@@ -12,7 +12,8 @@ ZC_BUILD_DEPS=(autoconf automake libtool pkg-config make gcc apache2 apache2-dev
     libpq-dev libjansson-dev libcmocka-dev postgresql postgresql-contrib curl ca-certificates perl)
 # shellcheck disable=SC2034
 ZC_TEST_DEPS=(libapache2-mod-perl2 libapache2-mod-perl2-dev libwww-perl libio-socket-ssl-perl
-    libjson-pp-perl libipc-run-perl libdbd-pg-perl valgrind softhsm2 opensc libengine-pkcs11-openssl)
+    libjson-pp-perl libipc-run-perl libdbd-pg-perl valgrind softhsm2 opensc libengine-pkcs11-openssl
+    redis-server)
 
 zc_deps_install() { # PKG...
     local pkg missing=() status

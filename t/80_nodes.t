@@ -1,0 +1,344 @@
+# Several httpd nodes behind one public origin, sharing one PostgreSQL
+# (docs/nodes.md).  This file does not use the Apache::Test httpd: it starts
+# its own nodes from t/nodes/node.conf.in, each on its own 127.0.0.1 port with
+# its own ServerRoot under t/nodes/run-PID, and stops them in END.  The run
+# directory is removed after a passing run (kept on failure, or with
+# ZCYCA_NODES_KEEP=1); warn-and-above lines of the nodes' error_logs are shown.
+#   1. per-node shmcb (TTL 2 s): a login on A works on B; a logout on B ends
+#      the session on B at once and on A within the TTL;
+#   2. a challenge issued by A is consumed by a login on B, exactly once
+#      (on the same two nodes);
+#   3. one redis shared by A and B: the entry is in redis, B serves A's
+#      session from it, and a logout on B ends the session on A at once.
+use strict;
+use warnings FATAL => 'all';
+use utf8;
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use ZcTest;
+use IO::Socket::INET ();
+use Time::HiRes ();
+use File::Path ();
+use Digest::SHA ();
+use POSIX ();
+use JSON::PP ();
+
+plan skip_all => 'ZCYCA_DB and ZCYCA_PKI are not set: run through scripts/check'
+    unless $ENV{ZCYCA_DB} && $ENV{ZCYCA_PKI};
+plan tests => 39;
+
+my $TOP     = $ENV{ZCYCA_TOP} // "$FindBin::Bin/..";
+my $HTTPD   = $ENV{APACHE_TEST_HTTPD} // '/usr/sbin/apache2';
+my $MODULE  = "$TOP/mod_zcyca.so";
+my $ORIGIN  = 'https://portal.example';   # the balancer's origin, configured on every node
+my $LIBEXEC = `apxs -q LIBEXECDIR 2>/dev/null` || '/usr/lib/apache2/modules';
+chomp $LIBEXEC;
+my $SHMCB_TTL = 2;
+my $REDIS_TTL = 60;
+
+# Children run as nobody: every directory down to the node roots must be o+x.
+my $RUN = "$FindBin::Bin/nodes/run-$$";
+File::Path::make_path($RUN, { mode => 0755 });
+chmod 0755, "$FindBin::Bin/nodes", $RUN;
+
+my (%nodes, $redis_pid, %port_used);
+$SIG{INT} = $SIG{TERM} = sub { exit 130 };   # so that END still stops the nodes
+
+# A free port outside Apache::Test's (8529 up) and the OCSP responder's (40000 up) ranges.
+sub free_port {
+    for (1 .. 200) {
+        my $p = 20000 + int(rand(12000));
+        next if $port_used{$p};
+        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $p, Proto => 'tcp', Listen => 1, ReuseAddr => 1)
+            or next;
+        close $s;
+        $port_used{$p} = 1;
+        return $p;
+    }
+    die "no free port\n";
+}
+
+sub port_open { IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $_[0], Proto => 'tcp', Timeout => 1) ? 1 : 0 }
+
+sub slurp { my $f = shift; open my $fh, '<:raw', $f or return ''; local $/; my $s = <$fh>; $s // '' }
+
+sub spew {
+    my ($f, $s) = @_;
+    open my $fh, '>:raw', $f or die "$f: $!";
+    print $fh $s;
+    close $fh;
+}
+
+# start_node(NAME, cache => 'shmcb:...' | 'redis:host:port', ttl => N) → {name, dir, conf, port, url}
+sub start_node {
+    my ($name, %o) = @_;
+    my $dir = "$RUN/$name";
+    File::Path::make_path("$dir/htdocs/app", { mode => 0755 });
+    chmod 0755, $dir, "$dir/htdocs", "$dir/htdocs/app";
+    spew("$dir/htdocs/app/index.html", "<p>node $name</p>\n");
+    chmod 0644, "$dir/htdocs/app/index.html";
+    my $template = slurp("$FindBin::Bin/nodes/node.conf.in") or die "t/nodes/node.conf.in missing\n";
+    my $cache = $o{cache} =~ s/\@DIR\@/$dir/gr;
+    for my $try (1 .. 3) {
+        my $port = free_port();
+        my %v = (DIR => $dir, PORT => $port, LIBEXEC => $LIBEXEC, MODULE => $MODULE, PKI => pki(),
+                 DB => $ENV{ZCYCA_DB}, CACHE => $cache, CACHE_TTL => $o{ttl}, ORIGIN => $ORIGIN);
+        (my $conf = $template) =~ s/\@([A-Z_]+)\@/defined $v{$1} ? $v{$1} : die "node.conf.in: no value for \@$1\@\n"/ge;
+        spew("$dir/httpd.conf", $conf);
+        unlink "$dir/error_log";
+        my $out = `'$HTTPD' -d '$dir' -f '$dir/httpd.conf' -k start 2>&1`;
+        my $started = $? == 0;
+        my $node = { name => $name, dir => $dir, conf => "$dir/httpd.conf", port => $port,
+                     url => "https://127.0.0.1:$port" };
+        $nodes{$name} = $node if $started;
+        my $up = 0;
+        for (1 .. ($started ? 100 : 0)) {
+            if (port_open($port)) { $up = 1; last }
+            Time::HiRes::sleep(0.1);
+        }
+        return $node if $up;
+        my $log = slurp("$dir/error_log");
+        stop_node($name) if $nodes{$name};
+        next if "$out$log" =~ /Address already in use/;   # lost a race for the port
+        diag "node $name did not start: $out\n" . join("\n", grep { defined } (split /\n/, $log)[-15 .. -1]);
+        return undef;
+    }
+    return undef;
+}
+
+# Stops the named nodes together (-k stop), then waits for their parents to exit.
+sub stop_node {
+    my @pids;
+    for my $name (@_) {
+        my $n = delete $nodes{$name} or next;
+        my $pid = slurp("$n->{dir}/httpd.pid") =~ /(\d+)/ ? $1 : undef;
+        system("'$HTTPD' -d '$n->{dir}' -f '$n->{conf}' -k stop >/dev/null 2>&1");
+        push @pids, $pid if $pid;
+    }
+    for (1 .. 100) {
+        @pids = grep { kill 0, $_ } @pids or return;
+        Time::HiRes::sleep(0.1);
+    }
+    kill 'KILL', @pids;   # only the parents we started; their children follow when they are gone
+}
+
+sub start_redis {
+    my $port = free_port();
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDOUT, '>', "$RUN/redis.log" or POSIX::_exit(1);
+        open STDERR, '>&', \*STDOUT or POSIX::_exit(1);
+        exec('redis-server', '--port', $port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+             '--daemonize', 'no', '--dir', $RUN) or POSIX::_exit(127);
+    }
+    $redis_pid = $pid;
+    for (1 .. 50) {
+        return $port if redis_cli($port, 'PING') eq 'PONG';
+        last if waitpid($pid, POSIX::WNOHANG()) == $pid;
+        Time::HiRes::sleep(0.1);
+    }
+    diag "redis-server did not start:\n" . slurp("$RUN/redis.log");
+    return undef;
+}
+
+sub redis_cli {
+    my ($port, @args) = @_;
+    my $out = `redis-cli -h 127.0.0.1 -p $port @args 2>/dev/null`;
+    $out =~ s/\s+\z//;
+    return $out;
+}
+
+# Lines at warn or above in a node's error_log.
+sub log_warnings {
+    my ($dir) = @_;
+    return grep { /\[[a-z_]*:(warn|error|crit|alert|emerg)\]/ } split /\n/, slurp("$dir/error_log");
+}
+
+END {
+    my $status = $?;
+    stop_node(sort keys %nodes);
+    if ($redis_pid) {
+        kill 'TERM', $redis_pid;
+        waitpid($redis_pid, 0);
+    }
+    if ($RUN && -d $RUN) {
+        for my $dir (sort glob "$RUN/*/") {
+            my @w = log_warnings($dir);
+            diag "error_log of node " . ($dir =~ m{/([^/]+)/$})[0] . " (warn and above):\n  " . join("\n  ", @w) if @w;
+        }
+        if ($status == 0 && Test::More->builder->is_passing && !$ENV{ZCYCA_NODES_KEEP}) { File::Path::remove_tree($RUN) }
+        else { diag "node logs kept in $RUN" }
+    }
+    $? = $status;
+}
+
+# --- helpers --------------------------------------------------------------------------
+sub get {
+    my ($node, $path, $cookie) = @_;
+    return req('GET', $node->{url} . $path, cookie => $cookie, accept => 'application/json');
+}
+sub post {
+    my ($node, $path, %o) = @_;
+    return req('POST', $node->{url} . $path, origin => $ORIGIN, accept => 'application/json', %o);
+}
+sub login_on {
+    my ($node, $cert) = @_;
+    my $r = post($node, '/ca/login', cert => $cert, json => { provider => 'pa' });
+    $r->{cookie} = "zcyca_session=$r->{cookies}{zcyca_session}{value}" if $r->{cookies}{zcyca_session};
+    return $r;
+}
+sub logout_on { my ($node, $cookie) = @_; post($node, '/ca/logout', cookie => $cookie, json => {}) }
+sub token_of { ($_[0] // '') =~ /^zcyca_session=(.+)$/ ? $1 : '' }
+sub session_login { my $r = shift; $r->{json} && $r->{json}{account} ? $r->{json}{account}{login} // '' : '' }
+
+# The session look-ups in PostgreSQL (pg_stat_statements, as in t/62_session_cache.t).
+my $have_pgss = eval {
+    db()->do('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    db()->selectrow_array('SELECT count(*) FROM pg_stat_statements');
+    1;
+};
+sub session_gets {
+    return 0 unless $have_pgss;
+    my ($n) = db()->selectrow_array(
+        "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%FROM zcyca.sessions s JOIN zcyca.accounts%'");
+    return $n;
+}
+
+ok(-f $MODULE, "the built module is there ($MODULE)") or diag 'build first: make';
+
+my $reg  = make_region(uniq('nodes'), 1, 'pa');
+my $cert = issue_cert(uniq('nodes'), ca => 'pa', key => 'ec');
+my $acct = make_account(uniq('nodes'), region => $reg);
+bind_cert($acct, 'pa', $cert);
+my $login = login_of($acct);
+
+# --- 1. per-node shmcb -------------------------------------------------------------------
+my $shm_a = start_node('shm-a', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL);
+my $shm_b = start_node('shm-b', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL);
+ok($shm_a && $shm_b, 'nodes A and B with per-node shmcb caches are up');
+{
+    my ($a, $b) = ($shm_a, $shm_b);
+    SKIP: {
+        skip 'nodes did not start', 13 unless $a && $b;
+        my $r = login_on($a, $cert);
+        is($r->{code}, 200, 'mutual-TLS login on A') or diag code_of($r), ' ', $r->{body};
+        my $cookie = $r->{cookie};
+        ok(token_of($cookie), '... gives a session cookie');
+
+        $r = get($a, '/app/index.html', $cookie);
+        is($r->{code}, 200, 'the cookie opens /app/ on A (A caches the session)');
+        $r = get($b, '/app/index.html', $cookie);
+        is($r->{code}, 200, 'the same cookie opens /app/ on B');
+        like($r->{body}, qr/node shm-b/, '... and B served it');
+        $r = get($b, '/ca/session', $cookie);
+        is(session_login($r), $login, 'GET /ca/session on B shows the same account');
+        is(session_login(get($a, '/ca/session', $cookie)), $login, '... as on A');
+
+        $r = logout_on($b, $cookie);
+        is($r->{code}, 204, 'logout on B');
+        my $t0 = Time::HiRes::time();
+        is(get($b, '/app/index.html', $cookie)->{code}, 401, 'B refuses the cookie at once after its own logout');
+        is(get($b, '/ca/session', $cookie)->{code}, 401, '... and GET /ca/session on B says LOGIN_REQUIRED');
+
+        # A may still hold the entry in its own shmcb; it must give up within the TTL.
+        my ($refused_after, %other, @seen);
+        while ((my $t = Time::HiRes::time() - $t0) < $SHMCB_TTL + 1.5) {
+            my $code = get($a, '/app/index.html', $cookie)->{code};
+            push @seen, sprintf('%.2fs:%s', Time::HiRes::time() - $t0, $code);
+            if ($code == 401) { $refused_after = Time::HiRes::time() - $t0; last }
+            $other{$code}++ if $code != 200;
+            my $next = $t + 0.2 - (Time::HiRes::time() - $t0);
+            Time::HiRes::sleep($next) if $next > 0;
+        }
+        ok(defined $refused_after, 'A refuses the cookie after the logout on B')
+            or diag "A's answers: @seen";
+        diag(defined $refused_after
+             ? sprintf('shmcb: A refused %.2f s after the logout on B (ZcyCASessionCacheTTL %d; %d polls: %s)',
+                       $refused_after, $SHMCB_TTL, scalar @seen, "@seen")
+             : "shmcb: A still accepted the cookie after @{[ $SHMCB_TTL + 1.5 ]} s");
+        ok(defined $refused_after && $refused_after <= $SHMCB_TTL + 1,
+           "... no later than ZcyCASessionCacheTTL + 1 s ($SHMCB_TTL + 1 s)");
+        is_deeply(\%other, {}, '... and answered only 200 or 401 meanwhile');
+    }
+}
+
+# --- 2. a challenge issued on A, consumed on B, exactly once (the shmcb nodes) -----------
+{
+    my ($a, $b) = ($shm_a, $shm_b);
+    SKIP: {
+        skip 'nodes did not start', 8 unless $a && $b;
+        my $c = post($a, '/ca/challenge', json => { purpose => 'login', provider => 'pa' });
+        is($c->{code}, 200, 'a login challenge from A') or diag code_of($c), ' ', $c->{body};
+        my $pre = $c->{cookies}{zcyca_pre} ? "zcyca_pre=$c->{cookies}{zcyca_pre}{value}" : undef;
+        ok($pre, '... with a pre-login cookie');
+        my $tbs = $c->{json} ? $c->{json}{tbs} // '' : '';
+        like($tbs, qr/^origin=\Q$ORIGIN\E$/m, '... whose tbs names the public origin, not the node');
+
+        my $answer = JSON::PP->new->canonical->encode({
+            provider => 'pa', challenge_id => $c->{json}{challenge_id} // '', nonce => $c->{json}{nonce} // '',
+            certificate => cert_text($cert), signature => $tbs ? sign_text($cert, $tbs, alg => 'ecdsa') : '' });
+        my $r = post($b, '/ca/login', json => $answer, cookie => $pre);
+        is($r->{code}, 200, 'the signed answer logs in on B') or diag code_of($r), ' ', $r->{body};
+        my $cookie = $r->{cookies}{zcyca_session} ? "zcyca_session=$r->{cookies}{zcyca_session}{value}" : '';
+        is(session_login(get($a, '/ca/session', $cookie)), $login, '... and that session is known on A');
+
+        $r = post($a, '/ca/login', json => $answer, cookie => $pre);
+        is(code_of($r), '401 CHALLENGE_INVALID', 'the same answer again on A → CHALLENGE_INVALID');
+        $r = post($b, '/ca/login', json => $answer, cookie => $pre);
+        is(code_of($r), '401 CHALLENGE_INVALID', 'the same answer again on B → CHALLENGE_INVALID');
+        my ($used) = db()->selectrow_array('SELECT count(*) FROM zcyca.challenges WHERE id = ? AND consumed_at IS NOT NULL',
+                                           undef, $c->{json}{challenge_id} // '00000000-0000-0000-0000-000000000000');
+        is($used, 1, '... and the challenge row is marked consumed');
+    }
+}
+stop_node(qw(shm-a shm-b));
+
+# --- 3. one redis shared by A and B ------------------------------------------------------
+{
+    my $rport = -x '/usr/bin/redis-server' || grep { -x "$_/redis-server" } split /:/, $ENV{PATH};
+    ok($rport, 'redis-server is installed (ZC_TEST_DEPS)');
+    $rport = start_redis() if $rport;
+    my ($a, $b);
+    if ($rport) {
+        $a = start_node('redis-a', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL);
+        $b = start_node('redis-b', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL);
+    }
+    ok($rport && $a && $b, 'redis and nodes A and B sharing it are up');
+    SKIP: {
+        skip 'redis or the nodes did not start', 14 unless $rport && $a && $b;
+        my $r = login_on($a, $cert);
+        is($r->{code}, 200, 'mutual-TLS login on A') or diag code_of($r), ' ', $r->{body};
+        my $cookie = $r->{cookie};
+        # mod_socache_redis names a key "<namespace>:<hex id>"; the module's namespace is
+        # zcyca-session and its id the SHA-256 of the cookie's token.
+        my $key = 'zcyca-session:' . Digest::SHA::sha256_hex(token_of($cookie));
+
+        is(get($a, '/app/index.html', $cookie)->{code}, 200, 'the cookie opens /app/ on A');
+        is(redis_cli($rport, 'EXISTS', $key), '1', "... and the session is now in redis as $key");
+        my $ttl = redis_cli($rport, 'TTL', $key);
+        ok($ttl =~ /^\d+$/ && $ttl > 0 && $ttl <= $REDIS_TTL, "... expiring within ZcyCASessionCacheTTL ($ttl s)");
+        my @keys = grep { length } split /\n/, redis_cli($rport, '--scan', '--pattern', "'zcyca-session:*'");
+        ok((grep { $_ eq $key } @keys), '... listed by redis-cli --scan');
+
+        my $before = session_gets();
+        $r = get($b, '/app/index.html', $cookie);
+        is($r->{code}, 200, 'the same cookie opens /app/ on B');
+        like($r->{body}, qr/node redis-b/, '... and B served it');
+        is(session_login(get($b, '/ca/session', $cookie)), $login, 'GET /ca/session on B shows the same account');
+        SKIP: {
+            skip 'pg_stat_statements is not loaded', 1 unless $have_pgss;
+            is(session_gets() - $before, 0, "... and B read the session from redis, not from PostgreSQL");
+        }
+
+        $r = logout_on($b, $cookie);
+        is($r->{code}, 204, 'logout on B');
+        is(redis_cli($rport, 'EXISTS', $key), '0', '... takes the entry out of redis');
+        $r = get($a, '/app/index.html', $cookie);
+        is($r->{code}, 401, 'A refuses the cookie on the first request after the logout on B')
+            or diag code_of($r);
+        is(get($a, '/ca/session', $cookie)->{code}, 401, '... GET /ca/session on A too');
+        is(redis_cli($rport, 'EXISTS', $key), '0', '... and A put nothing back into redis');
+    }
+    stop_node(qw(redis-a redis-b));
+}
