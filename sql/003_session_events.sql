@@ -14,10 +14,13 @@ CREATE TRIGGER sessions_gone AFTER DELETE ON zcyca.sessions
     FOR EACH ROW EXECUTE FUNCTION zcyca.session_gone();
 
 -- Ending an account's sessions (DESIGN §6: "deleted ... when the account is
--- disabled").  The triggers below call it for zcyca.accounts; a platform that
--- replaced zcyca.accounts by a view over its own user table calls
--- SELECT zcyca.end_account_sessions(id) when it disables or deletes a user.
-CREATE FUNCTION zcyca.end_account_sessions(account bigint) RETURNS bigint LANGUAGE sql AS $$
+-- disabled").  SECURITY DEFINER, so the platform's role needs only EXECUTE on
+-- it, not DELETE on zcyca.sessions.  A platform that replaced zcyca.accounts
+-- by a view over its own user table (docs/install.md) calls
+--   SELECT zcyca.end_account_sessions(id)
+-- when it disables or deletes a user, or from a trigger on its own table.
+CREATE FUNCTION zcyca.end_account_sessions(account bigint) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     WITH gone AS (DELETE FROM zcyca.sessions WHERE account_id = account RETURNING 1)
     SELECT count(*) FROM gone
 $$;
@@ -28,10 +31,17 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER accounts_disabled AFTER UPDATE OF status ON zcyca.accounts
-    FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM 'active' AND OLD.status = 'active')
-    EXECUTE FUNCTION zcyca.account_ended();
-CREATE TRIGGER accounts_deleted AFTER DELETE ON zcyca.accounts
-    FOR EACH ROW EXECUTE FUNCTION zcyca.account_ended();
+-- Only where zcyca.accounts is still our table: a view has no row triggers.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'zcyca' AND c.relname = 'accounts' AND c.relkind IN ('r', 'p')) THEN
+        CREATE TRIGGER accounts_disabled AFTER UPDATE OF status ON zcyca.accounts
+            FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM 'active' AND OLD.status = 'active')
+            EXECUTE FUNCTION zcyca.account_ended();
+        CREATE TRIGGER accounts_deleted AFTER DELETE ON zcyca.accounts
+            FOR EACH ROW EXECUTE FUNCTION zcyca.account_ended();
+    END IF;
+END $$;
 
 INSERT INTO zcyca.schema_version (version, description) VALUES (3, 'session events; sessions end with their account');
