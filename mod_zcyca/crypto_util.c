@@ -1,4 +1,5 @@
 /* Random tokens, hashing, base64 (pure: no httpd headers). */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -144,11 +145,26 @@ const char *zc_token_new(apr_pool_t *p)
     return tok;
 }
 
+/* Every protected request hashes its session token.  EVP_sha256() makes
+ * OpenSSL 3 look the algorithm up in its store on each call (half the cost
+ * of hashing a token, and a lock all threads share); the implementation is
+ * fetched once per process instead.  Written once under pthread_once, then
+ * only read: process-wide constant state, never freed (like OpenSSL's own). */
+static pthread_once_t zc_sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *zc_sha256_impl;
+
+static void zc_sha256_fetch(void)
+{
+    zc_sha256_impl = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN])
 {
     unsigned int n = 0;
 
-    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != ZC_SHA256_LEN)
+    pthread_once(&zc_sha256_once, zc_sha256_fetch);
+    if (EVP_Digest(data, len, out, &n, zc_sha256_impl ? zc_sha256_impl : EVP_sha256(), NULL) != 1
+        || n != ZC_SHA256_LEN)
         memset(out, 0, ZC_SHA256_LEN);   /* only on allocation failure inside OpenSSL */
 }
 
