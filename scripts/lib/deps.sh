@@ -14,6 +14,10 @@ ZC_BUILD_DEPS=(autoconf automake libtool pkg-config make gcc apache2 apache2-dev
 ZC_TEST_DEPS=(libapache2-mod-perl2 libapache2-mod-perl2-dev libwww-perl libio-socket-ssl-perl
     libjson-pp-perl libipc-run-perl libdbd-pg-perl valgrind softhsm2 opensc libengine-pkcs11-openssl
     redis-server)
+# shellcheck disable=SC2034
+# bench/ (challenge-login, sessions): load generators, and the apr-util PostgreSQL driver that
+# mod_dbd needs for the mod_session_dbd peer in bench/sessions (htpasswd is in apache2-utils)
+ZC_BENCH_DEPS=(libcurl4-openssl-dev wrk libaprutil1-dbd-pgsql apache2-utils util-linux)
 
 zc_deps_install() { # PKG...
     local pkg missing=() status
