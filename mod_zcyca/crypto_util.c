@@ -168,6 +168,26 @@ void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN])
         memset(out, 0, ZC_SHA256_LEN);   /* only on allocation failure inside OpenSSL */
 }
 
+EVP_MD_CTX *zc_sha256_ctx_new(void)
+{
+    return EVP_MD_CTX_new();
+}
+
+void zc_sha256_ctx_free(EVP_MD_CTX *ctx)
+{
+    EVP_MD_CTX_free(ctx);
+}
+
+void zc_sha256_with(EVP_MD_CTX *ctx, const void *data, size_t len, unsigned char out[ZC_SHA256_LEN])
+{
+    unsigned int n = 0;
+
+    pthread_once(&zc_sha256_once, zc_sha256_fetch);
+    if (!ctx || EVP_DigestInit_ex(ctx, zc_sha256_impl ? zc_sha256_impl : EVP_sha256(), NULL) != 1
+        || EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != ZC_SHA256_LEN)
+        zc_sha256(data, len, out);
+}
+
 const char *zc_log_tag(apr_pool_t *p, const char *secret)
 {
     static const char hex[] = "0123456789abcdef";

@@ -4,6 +4,7 @@
 
 #include <apr_pools.h>
 #include <stddef.h>
+#include <openssl/types.h>
 
 #define ZC_TOKEN_BYTES 32
 #define ZC_SHA256_LEN 32
@@ -17,6 +18,12 @@ int zc_token_shaped(const char *t);
 
 /* SHA-256 of s into out[32]. */
 void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN]);
+
+/* The same with a context kept by the caller (one per connection on the
+ * per-request path): no allocation per hash.  NULL on allocation failure. */
+EVP_MD_CTX *zc_sha256_ctx_new(void);
+void zc_sha256_ctx_free(EVP_MD_CTX *ctx);
+void zc_sha256_with(EVP_MD_CTX *ctx, const void *data, size_t len, unsigned char out[ZC_SHA256_LEN]);
 
 /* First 8 hex chars of SHA-256(s): how secrets are named in logs. */
 const char *zc_log_tag(apr_pool_t *p, const char *secret);

@@ -26,6 +26,24 @@ const char *zc_cookie_get(request_rec *r, const char *name)
     return NULL;
 }
 
+static apr_status_t zc_conn_sha256_free(void *ctx)
+{
+    zc_sha256_ctx_free(ctx);
+    return APR_SUCCESS;
+}
+
+/* The connection's SHA-256 context, made at its first protected request and
+ * reused by the next ones on it (one thread works a connection at a time). */
+static EVP_MD_CTX *zc_conn_sha256(conn_rec *c)
+{
+    EVP_MD_CTX *ctx = ap_get_module_config(c->conn_config, &zcyca_module);
+    if (!ctx && (ctx = zc_sha256_ctx_new()) != NULL) {
+        ap_set_module_config(c->conn_config, &zcyca_module, ctx);
+        apr_pool_cleanup_register(c->pool, ctx, zc_conn_sha256_free, apr_pool_cleanup_null);
+    }
+    return ctx;
+}
+
 /* SHA-256 of the request's session token, or NULL without a well-formed one. */
 static const unsigned char *zc_session_token_hash(request_rec *r)
 {
@@ -33,7 +51,7 @@ static const unsigned char *zc_session_token_hash(request_rec *r)
     if (!zc_token_shaped(tok))
         return NULL;
     unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
-    zc_sha256(tok, strlen(tok), h);
+    zc_sha256_with(zc_conn_sha256(r->connection), tok, strlen(tok), h);
     return h;
 }
 

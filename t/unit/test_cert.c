@@ -223,6 +223,10 @@ static void zc_t_hex_time(void **state)
     assert_string_equal(zc_rfc3339(f->p, 0), "1970-01-01T00:00:00Z");
     assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(1795521600)), "2026-11-24T12:00:00Z");
     assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(951782400)), "2000-02-29T00:00:00Z");
+    assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(253402300799)), "9999-12-31T23:59:59Z");
+    assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(253402300800)), "10000-01-01T00:00:00Z");
+    assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(1795521600) + 999999), "2026-11-24T12:00:00Z");
+    assert_string_equal(zc_rfc3339(f->p, apr_time_from_sec(-62135596800)), "0001-01-01T00:00:00Z");
 }
 
 static zc_err_t zc_t_usage_of(zc_t_fix_t *f, const char *ku, const char *eku)

@@ -36,6 +36,20 @@ static void zc_t_sha256(void **state)
     assert_memory_equal(md, abc, sizeof md);
     zc_sha256("abd", 3, md);
     assert_memory_not_equal(md, abc, sizeof md);
+
+    /* A kept context gives the same digests, used again and again. */
+    EVP_MD_CTX *ctx = zc_sha256_ctx_new();
+    assert_non_null(ctx);
+    for (int i = 0; i < 3; i++) {
+        memset(md, 0, sizeof md);
+        zc_sha256_with(ctx, "abc", 3, md);
+        assert_memory_equal(md, abc, sizeof md);
+        zc_sha256_with(ctx, "abd", 3, md);
+        assert_memory_not_equal(md, abc, sizeof md);
+    }
+    zc_sha256_ctx_free(ctx);
+    zc_sha256_with(NULL, "abc", 3, md);         /* no context (allocation failed): still right */
+    assert_memory_equal(md, abc, sizeof md);
 }
 
 static void zc_t_log_tag(void **state)
