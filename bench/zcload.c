@@ -26,15 +26,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -43,10 +40,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#define ZCB_PROG "zcload"
+#include "zcbench.h"
+
 #define SM2_ID "1234567812345678"
 #define MAX_CONNS 256
 #define MAX_CPU 4
-#define MAX_ERR_KINDS 8
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -66,17 +65,6 @@ static void usage(void)
                     "              [--chain FILE] [--label NAME] [--conns N] [--seconds S]\n"
                     "              [--max-pairs N] [--cpu NAME=PID]...\n");
     exit(2);
-}
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("zcload: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
 }
 
 static char *read_file(const char *path)
@@ -101,13 +89,6 @@ static char *read_file(const char *path)
         die("out of memory");
     buf[len] = '\0';
     return buf;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- CPU time of a process tree (/proc) ---------------------------------- */
@@ -206,57 +187,23 @@ static double self_cpu_s(void)
 
 /* ---- shared state ------------------------------------------------------- */
 
-static pthread_barrier_t ready, go;
-static double deadline;
 static atomic_long attempts; /* pairs started, bounded by --max-pairs */
 static char *login_prefix;   /* {"provider":..,"certificate":..,"chain":[..], */
 static char *challenge_body;
 static char origin[512];
 
 typedef struct {
-    char what[160];
-    long count;
-} err_kind_t;
-
-typedef struct {
-    int idx;
-    pthread_t th;
+    zcb_worker_t b; /* first: pairs (b.ok), latencies, error kinds */
     CURL *h;
     struct curl_slist *hdrs;
     EVP_PKEY *key;
     int sm2;
     char *buf;
     size_t len, cap;
-    double *lat;
-    size_t nlat, latcap;
-    long pairs, errors, connects;
-    int warm_ok;
-    err_kind_t kinds[MAX_ERR_KINDS];
-    int nkinds;
+    long connects;
 } worker_t;
 
 static worker_t workers[MAX_CONNS];
-static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void record_error(worker_t *w, const char *what, const char *body)
-{
-    w->errors++;
-    for (int i = 0; i < w->nkinds; i++)
-        if (strcmp(w->kinds[i].what, what) == 0) {
-            w->kinds[i].count++;
-            return;
-        }
-    if (w->nkinds < MAX_ERR_KINDS) {
-        err_kind_t *k = &w->kinds[w->nkinds++];
-        snprintf(k->what, sizeof k->what, "%s", what);
-        k->count = 1;
-        /* the first body of each kind, for the diagnosis */
-        pthread_mutex_lock(&print_lock);
-        fprintf(stderr, "zcload[%d]: %s: %.300s\n", w->idx, what, body ? body : "");
-        pthread_mutex_unlock(&print_lock);
-    }
-}
-
 /* ---- HTTP --------------------------------------------------------------- */
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -374,13 +321,13 @@ static int one_pair(worker_t *w, char *url_ch, char *url_login)
     char err[256], code[64];
     long st = 0;
     if (post(w, url_ch, challenge_body, &st, err, sizeof err) != 0) {
-        record_error(w, err, NULL);
+        record_error(&w->b, err, NULL);
         return 0;
     }
     if (st != 200) {
         error_code(w->buf, code, sizeof code);
         snprintf(err, sizeof err, "challenge HTTP %ld %s", st, code);
-        record_error(w, err, w->buf);
+        record_error(&w->b, err, w->buf);
         return 0;
     }
     json_error_t je;
@@ -389,13 +336,13 @@ static int one_pair(worker_t *w, char *url_ch, char *url_login)
     const char *nonce = json_string_value(json_object_get(c, "nonce"));
     const char *tbs = json_string_value(json_object_get(c, "tbs"));
     if (!id || !nonce || !tbs || !safe_token(id) || !safe_token(nonce)) {
-        record_error(w, "challenge answer without challenge_id/nonce/tbs", w->buf);
+        record_error(&w->b, "challenge answer without challenge_id/nonce/tbs", w->buf);
         json_decref(c);
         return 0;
     }
     char *sig = sign_b64(w->key, w->sm2, tbs, strlen(tbs));
     if (!sig) {
-        record_error(w, "signing failed", ERR_reason_error_string(ERR_get_error()));
+        record_error(&w->b, "signing failed", ERR_reason_error_string(ERR_get_error()));
         json_decref(c);
         return 0;
     }
@@ -410,13 +357,13 @@ static int one_pair(worker_t *w, char *url_ch, char *url_login)
     int rc = post(w, url_login, body, &st, err, sizeof err);
     free(body);
     if (rc != 0) {
-        record_error(w, err, NULL);
+        record_error(&w->b, err, NULL);
         return 0;
     }
     if (st != 200) {
         error_code(w->buf, code, sizeof code);
         snprintf(err, sizeof err, "login HTTP %ld %s", st, code);
-        record_error(w, err, w->buf);
+        record_error(&w->b, err, w->buf);
         return 0;
     }
     json_t *l = json_loads(w->buf, 0, &je);
@@ -425,7 +372,7 @@ static int one_pair(worker_t *w, char *url_ch, char *url_login)
     int ok = login && method && strcmp(method, "ca") == 0;
     json_decref(l);
     if (!ok) {
-        record_error(w, "login 200 without account.login / method ca", w->buf);
+        record_error(&w->b, "login 200 without account.login / method ca", w->buf);
         return 0;
     }
     return 1;
@@ -439,43 +386,18 @@ static void *worker_main(void *arg)
     snprintf(url_login, sizeof url_login, "%s/ca/login", opt.url);
 
     /* warm-up, not timed: TLS handshake, pre-login cookie, a first session */
-    w->warm_ok = one_pair(w, url_ch, url_login);
-    w->errors = 0; /* warm-up failures are reported through warm_ok; their kinds stay listed */
-    pthread_barrier_wait(&ready);
-    pthread_barrier_wait(&go); /* main has sampled the CPU counters and set the deadline */
+    w->b.warm_ok = one_pair(w, url_ch, url_login);
+    w->b.errors = 0; /* warm-up failures are reported through warm_ok; their kinds stay listed */
+    zcb_wait_start(); /* main has sampled the CPU counters and set the deadline */
     w->connects = 0;
 
-    while (now_s() < deadline && atomic_fetch_add(&attempts, 1) < opt.max_pairs) {
+    while (zcb_more(&attempts, opt.max_pairs)) {
         double t0 = now_s();
         if (!one_pair(w, url_ch, url_login))
             continue;
-        double t1 = now_s();
-        w->pairs++;
-        if (w->nlat == w->latcap) {
-            size_t cap = w->latcap ? w->latcap * 2 : 1024;
-            double *nl = realloc(w->lat, cap * sizeof *nl);
-            if (!nl)
-                die("out of memory");
-            w->lat = nl;
-            w->latcap = cap;
-        }
-        w->lat[w->nlat++] = (t1 - t0) * 1000.0;
+        zcb_add_ok(&w->b, (now_s() - t0) * 1000.0);
     }
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p)
-{
-    if (n == 0)
-        return 0;
-    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-    return v[i < n ? i : n - 1];
 }
 
 /* ---- setup -------------------------------------------------------------- */
@@ -509,7 +431,7 @@ static void build_bodies(void)
 
 static void setup_worker(worker_t *w, int idx)
 {
-    w->idx = idx;
+    w->b.idx = idx;
     w->key = load_key(opt.key, &w->sm2);
     if (!(w->h = curl_easy_init()))
         die("curl_easy_init failed");
@@ -531,6 +453,23 @@ static void setup_worker(worker_t *w, int idx)
     curl_easy_setopt(w->h, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(w->h, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(w->h, CURLOPT_TCP_NODELAY, 1L);
+}
+
+/* The counters before the window: run in main once all threads are warm. */
+struct cpu_sample {
+    long long cpu[MAX_CPU];
+    double self;
+    long long busy, total;
+};
+
+static void sample_cpu(void *arg)
+{
+    struct cpu_sample *s = arg;
+    for (int i = 0; i < opt.ncpu; i++)
+        if ((s->cpu[i] = tree_ticks(opt.cpu_pid[i])) < 0)
+            die("no process %d (%s)", (int)opt.cpu_pid[i], opt.cpu_name[i]);
+    s->self = self_cpu_s();
+    machine_ticks(&s->busy, &s->total);
 }
 
 int main(int argc, char **argv)
@@ -586,70 +525,27 @@ int main(int argc, char **argv)
     build_bodies();
     for (int i = 0; i < opt.conns; i++)
         setup_worker(&workers[i], i);
-    pthread_barrier_init(&ready, NULL, (unsigned)opt.conns + 1);
-    pthread_barrier_init(&go, NULL, (unsigned)opt.conns + 1);
-    for (int i = 0; i < opt.conns; i++)
-        if (pthread_create(&workers[i].th, NULL, worker_main, &workers[i]) != 0)
-            die("pthread_create failed");
-
-    pthread_barrier_wait(&ready);
-    long long cpu0[MAX_CPU];
-    for (int i = 0; i < opt.ncpu; i++)
-        if ((cpu0[i] = tree_ticks(opt.cpu_pid[i])) < 0)
-            die("no process %d (%s)", (int)opt.cpu_pid[i], opt.cpu_name[i]);
-    double self0 = self_cpu_s();
-    long long busy0, total0, busy1, total1;
-    machine_ticks(&busy0, &total0);
-    double t0 = now_s();
-    deadline = t0 + opt.seconds;
-    pthread_barrier_wait(&go);
-    for (int i = 0; i < opt.conns; i++)
-        pthread_join(workers[i].th, NULL);
-    double elapsed = now_s() - t0;
+    struct cpu_sample s0;
+    double elapsed = zcb_run(workers, sizeof workers[0], opt.conns, worker_main, opt.seconds, sample_cpu, &s0);
+    long long *cpu0 = s0.cpu;
+    double self0 = s0.self;
+    long long busy0 = s0.busy, total0 = s0.total, busy1, total1;
     double self1 = self_cpu_s();
     machine_ticks(&busy1, &total1);
     long long cpu1[MAX_CPU];
     for (int i = 0; i < opt.ncpu; i++)
         cpu1[i] = tree_ticks(opt.cpu_pid[i]);
 
-    long pairs = 0, errors = 0, connects = 0;
-    int warm_fail = 0;
-    size_t nlat = 0;
-    for (int i = 0; i < opt.conns; i++) {
-        pairs += workers[i].pairs;
-        errors += workers[i].errors;
+    zcb_totals_t t = zcb_collect(workers, sizeof workers[0], opt.conns);
+    long pairs = t.ok, errors = t.errors, connects = 0;
+    int warm_fail = t.warm_fail;
+    double *lat = t.lat;
+    size_t nlat = t.nlat;
+    for (int i = 0; i < opt.conns; i++)
         connects += workers[i].connects;
-        nlat += workers[i].nlat;
-        warm_fail += !workers[i].warm_ok;
-    }
-    double *lat = malloc((nlat ? nlat : 1) * sizeof *lat);
-    if (!lat)
-        die("out of memory");
-    size_t k = 0;
-    for (int i = 0; i < opt.conns; i++) {
-        memcpy(lat + k, workers[i].lat, workers[i].nlat * sizeof *lat);
-        k += workers[i].nlat;
-    }
-    qsort(lat, nlat, sizeof *lat, cmp_double);
 
     /* the error kinds over all threads */
-    err_kind_t all[MAX_ERR_KINDS * 4];
-    int nall = 0;
-    for (int i = 0; i < opt.conns; i++)
-        for (int j = 0; j < workers[i].nkinds; j++) {
-            int m = 0;
-            while (m < nall && strcmp(all[m].what, workers[i].kinds[j].what) != 0)
-                m++;
-            if (m == nall) {
-                if (nall == (int)(sizeof all / sizeof all[0]))
-                    continue;
-                all[nall] = workers[i].kinds[j];
-                all[nall++].count = 0;
-            }
-            all[m].count += workers[i].kinds[j].count;
-        }
-    for (int m = 0; m < nall; m++)
-        fprintf(stderr, "zcload: %s: %ld (incl. warm-up)\n", all[m].what, all[m].count);
+    zcb_print_kinds_merged(workers, sizeof workers[0], opt.conns);
 
     long tck = sysconf(_SC_CLK_TCK);
     printf("%s: %d connections, %.2f s: %ld pairs (%.1f/s), p50 %.2f ms, p99 %.2f ms, max %.2f ms, %ld errors, "
@@ -673,7 +569,7 @@ int main(int argc, char **argv)
         curl_slist_free_all(workers[i].hdrs);
         EVP_PKEY_free(workers[i].key);
         free(workers[i].buf);
-        free(workers[i].lat);
+        free(workers[i].b.lat);
     }
     free(lat);
     curl_global_cleanup();

@@ -27,22 +27,21 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#define ZCB_PROG "zctls"
+#include "zcbench.h"
+
 #define MAX_CONNS 256
-#define MAX_ERR_KINDS 8
 #define TICKET_WAIT_MS 3000
 #define RESP_MAX 65536
 
@@ -60,68 +59,17 @@ static void usage(void)
     exit(2);
 }
 
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("zctls: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(1);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static SSL_CTX *ctx;
 static char request[1024];
 static size_t request_len;
-static pthread_barrier_t ready, go;
-static double deadline;
 static atomic_long attempts;
-static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef struct {
-    char what[160];
-    long count;
-} err_kind_t;
-
-typedef struct {
-    int idx;
-    pthread_t th;
+    zcb_worker_t b; /* first: counts, latencies, error kinds */
     char *resp;
-    double *lat;
-    size_t nlat, latcap;
-    long ok, errors;
-    int warm_ok;
-    err_kind_t kinds[MAX_ERR_KINDS];
-    int nkinds;
 } worker_t;
 
 static worker_t workers[MAX_CONNS];
-
-static void record_error(worker_t *w, const char *what, const char *detail)
-{
-    w->errors++;
-    for (int i = 0; i < w->nkinds; i++)
-        if (strcmp(w->kinds[i].what, what) == 0) {
-            w->kinds[i].count++;
-            return;
-        }
-    if (w->nkinds < MAX_ERR_KINDS) {
-        err_kind_t *k = &w->kinds[w->nkinds++];
-        snprintf(k->what, sizeof k->what, "%s", what);
-        k->count = 1;
-        pthread_mutex_lock(&print_lock);
-        fprintf(stderr, "zctls[%d]: %s: %.300s\n", w->idx, what, detail ? detail : "");
-        pthread_mutex_unlock(&print_lock);
-    }
-}
 
 static const char *ssl_err_text(void)
 {
@@ -188,7 +136,7 @@ static int one(worker_t *w)
 {
     int fd = tcp_connect(), tickets = 0, ok = 0;
     if (fd < 0) {
-        record_error(w, "connect failed", strerror(errno));
+        record_error(&w->b, "connect failed", strerror(errno));
         return 0;
     }
     SSL *ssl = SSL_new(ctx);
@@ -198,18 +146,18 @@ static int one(worker_t *w)
     SSL_set_app_data(ssl, &tickets);
     X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), "127.0.0.1");
     if (SSL_connect(ssl) != 1) {
-        record_error(w, "TLS handshake failed", ssl_err_text());
+        record_error(&w->b, "TLS handshake failed", ssl_err_text());
         goto done;
     }
     if (!opt.login) {
         if (wait_ticket(ssl, fd, &tickets) != 0)
-            record_error(w, "no session ticket after the handshake", ssl_err_text());
+            record_error(&w->b, "no session ticket after the handshake", ssl_err_text());
         else
             ok = 1;
         goto done;
     }
     if (SSL_write(ssl, request, (int)request_len) != (int)request_len) {
-        record_error(w, "request write failed", ssl_err_text());
+        record_error(&w->b, "request write failed", ssl_err_text());
         goto done;
     }
     size_t len = 0;
@@ -227,10 +175,10 @@ static int one(worker_t *w)
         char what[64];
         snprintf(what, sizeof what, "login answered %.12s", len ? w->resp : "nothing");
         const char *body = strstr(w->resp, "\r\n\r\n");
-        record_error(w, what, body ? body + 4 : w->resp);
+        record_error(&w->b, what, body ? body + 4 : w->resp);
     }
     else if (!strstr(w->resp, "\"login\""))
-        record_error(w, "login 200 without an account", w->resp);
+        record_error(&w->b, "login 200 without an account", w->resp);
     else
         ok = 1;
 done:
@@ -243,40 +191,16 @@ done:
 static void *worker_main(void *arg)
 {
     worker_t *w = arg;
-    w->warm_ok = one(w); /* untimed */
-    w->errors = 0;
-    pthread_barrier_wait(&ready);
-    pthread_barrier_wait(&go);
-    while (now_s() < deadline && atomic_fetch_add(&attempts, 1) < opt.max) {
+    w->b.warm_ok = one(w); /* untimed */
+    w->b.errors = 0;
+    zcb_wait_start();
+    while (zcb_more(&attempts, opt.max)) {
         double t0 = now_s();
         if (!one(w))
             continue;
-        w->ok++;
-        if (w->nlat == w->latcap) {
-            size_t cap = w->latcap ? w->latcap * 2 : 1024;
-            double *nl = realloc(w->lat, cap * sizeof *nl);
-            if (!nl)
-                die("out of memory");
-            w->lat = nl;
-            w->latcap = cap;
-        }
-        w->lat[w->nlat++] = (now_s() - t0) * 1000.0;
+        zcb_add_ok(&w->b, (now_s() - t0) * 1000.0);
     }
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(const double *v, size_t n, double p)
-{
-    if (n == 0)
-        return 0;
-    size_t i = (size_t)(p * (double)(n - 1) + 0.5);
-    return v[i < n ? i : n - 1];
 }
 
 static void setup(void)
@@ -355,45 +279,18 @@ int main(int argc, char **argv)
         die("--port 1..65535, --conns 1..%d, --seconds (0, 60], --max >= 1", MAX_CONNS);
     setup();
     for (int i = 0; i < opt.conns; i++) {
-        workers[i].idx = i;
+        workers[i].b.idx = i;
         if (!(workers[i].resp = malloc(RESP_MAX)))
             die("out of memory");
     }
-    pthread_barrier_init(&ready, NULL, (unsigned)opt.conns + 1);
-    pthread_barrier_init(&go, NULL, (unsigned)opt.conns + 1);
-    for (int i = 0; i < opt.conns; i++)
-        if (pthread_create(&workers[i].th, NULL, worker_main, &workers[i]) != 0)
-            die("pthread_create failed");
-    pthread_barrier_wait(&ready);
-    double t0 = now_s();
-    deadline = t0 + opt.seconds;
-    pthread_barrier_wait(&go);
-    for (int i = 0; i < opt.conns; i++)
-        pthread_join(workers[i].th, NULL);
-    double elapsed = now_s() - t0;
+    double elapsed = zcb_run(workers, sizeof workers[0], opt.conns, worker_main, opt.seconds, NULL, NULL);
 
-    long ok = 0, errors = 0;
-    int warm_fail = 0;
-    size_t nlat = 0;
-    for (int i = 0; i < opt.conns; i++) {
-        ok += workers[i].ok;
-        errors += workers[i].errors;
-        warm_fail += !workers[i].warm_ok;
-        nlat += workers[i].nlat;
-    }
-    double *lat = malloc((nlat ? nlat : 1) * sizeof *lat);
-    if (!lat)
-        die("out of memory");
-    size_t k = 0;
-    for (int i = 0; i < opt.conns; i++) {
-        memcpy(lat + k, workers[i].lat, workers[i].nlat * sizeof *lat);
-        k += workers[i].nlat;
-    }
-    qsort(lat, nlat, sizeof *lat, cmp_double);
-    for (int i = 0; i < opt.conns; i++)
-        for (int j = 0; j < workers[i].nkinds; j++)
-            fprintf(stderr, "zctls[%d]: %s: %ld (incl. warm-up)\n", i, workers[i].kinds[j].what,
-                    workers[i].kinds[j].count);
+    zcb_totals_t t = zcb_collect(workers, sizeof workers[0], opt.conns);
+    long ok = t.ok, errors = t.errors;
+    int warm_fail = t.warm_fail;
+    double *lat = t.lat;
+    size_t nlat = t.nlat;
+    zcb_print_kinds_each(workers, sizeof workers[0], opt.conns);
     printf("%s: %s, %d connections at a time, %.2f s: %ld ok (%.1f/s), p50 %.2f ms, p99 %.2f ms, %ld errors, "
            "%d warm-up failures\n",
            opt.label, opt.mode, opt.conns, elapsed, ok, ok / elapsed, pct(lat, nlat, 0.5), pct(lat, nlat, 0.99),
@@ -404,7 +301,7 @@ int main(int argc, char **argv)
            errors, warm_fail);
     for (int i = 0; i < opt.conns; i++) {
         free(workers[i].resp);
-        free(workers[i].lat);
+        free(workers[i].b.lat);
     }
     free(lat);
     SSL_CTX_free(ctx);
