@@ -47,7 +47,7 @@ chmod 0755, "$FindBin::Bin/nodes", $RUN;
 my (%nodes, $redis_pid, %port_used);
 $SIG{INT} = $SIG{TERM} = sub { exit 130 };   # so that END still stops the nodes
 
-# A free port outside Apache::Test's (8529 up) and the OCSP responder's (40000 up) ranges.
+# A free port outside Apache::Test's (8529 up), the OCSP responder's (12000-17999) and the ephemeral (32768 up) ranges.
 sub free_port {
     for (1 .. 200) {
         my $p = 20000 + int(rand(12000));
