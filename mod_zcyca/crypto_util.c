@@ -158,13 +158,18 @@ static void zc_sha256_fetch(void)
     zc_sha256_impl = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
+/* The fetched implementation, or the legacy handle if the fetch failed. */
+static const EVP_MD *zc_sha256_md(void)
+{
+    pthread_once(&zc_sha256_once, zc_sha256_fetch);
+    return zc_sha256_impl ? zc_sha256_impl : EVP_sha256();
+}
+
 void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN])
 {
     unsigned int n = 0;
 
-    pthread_once(&zc_sha256_once, zc_sha256_fetch);
-    if (EVP_Digest(data, len, out, &n, zc_sha256_impl ? zc_sha256_impl : EVP_sha256(), NULL) != 1
-        || n != ZC_SHA256_LEN)
+    if (EVP_Digest(data, len, out, &n, zc_sha256_md(), NULL) != 1 || n != ZC_SHA256_LEN)
         memset(out, 0, ZC_SHA256_LEN);   /* only on allocation failure inside OpenSSL */
 }
 
@@ -182,8 +187,7 @@ void zc_sha256_with(EVP_MD_CTX *ctx, const void *data, size_t len, unsigned char
 {
     unsigned int n = 0;
 
-    pthread_once(&zc_sha256_once, zc_sha256_fetch);
-    if (!ctx || EVP_DigestInit_ex(ctx, zc_sha256_impl ? zc_sha256_impl : EVP_sha256(), NULL) != 1
+    if (!ctx || EVP_DigestInit_ex(ctx, zc_sha256_md(), NULL) != 1
         || EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != ZC_SHA256_LEN)
         zc_sha256(data, len, out);
 }
