@@ -11,6 +11,8 @@
 #include "ap_provider.h"
 #include "util_mutex.h"
 #include "apr_strings.h"
+#include "apr_shm.h"
+#include "apr_atomic.h"
 
 #define ZC_CACHE_MUTEX "zcyca-session-cache"
 #define ZC_CACHE_MAX 4096
@@ -71,6 +73,18 @@ int zc_cache_post_config(apr_pool_t *pconf, server_rec *s)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apr_pool_cleanup_register(pconf, g, zc_cache_destroy, apr_pool_cleanup_null);
+    /* One counter the children share (anonymous shared memory, inherited at
+     * fork): without it the connection memo stays off, nothing else. */
+    apr_shm_t *shm;
+    g->cache_generation = NULL;
+    rv = apr_shm_create(&shm, sizeof(apr_uint32_t), NULL, pconf);
+    if (rv == APR_SUCCESS) {
+        g->cache_generation = apr_shm_baseaddr_get(shm);
+        apr_atomic_set32(g->cache_generation, 1);
+    }
+    else
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s, ZCLOGNO(1705) "no shared memory for the session cache "
+                     "generation: each request's session comes from the session cache (no per-connection memo)");
     return OK;
 }
 
@@ -133,6 +147,18 @@ void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
         return;
     g->cache_provider->remove(g->cache, s, hash, ZC_SHA256_LEN, p);
     zc_cache_unlock(g);
+    /* After the removal: a memo taken before it carries the old number. */
+    if (g->cache_generation)
+        apr_atomic_inc32(g->cache_generation);
+}
+
+int zc_cache_generation(const server_rec *s, apr_uint32_t *gen)
+{
+    zc_global_t *g = zc_srv_cfg(s)->g;
+    if (!g->cache_provider || !g->cache_generation)
+        return 0;
+    *gen = apr_atomic_read32(g->cache_generation);
+    return 1;
 }
 
 void zc_cache_remove(request_rec *r, const unsigned char *hash)

@@ -21,4 +21,10 @@ void zc_cache_remove(request_rec *r, const unsigned char *hash);
 /* The same outside a request (the session-event listener). */
 void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash);
 
+/* The node's cache generation: a number every removal from the session
+ * cache (a request's, or a session event's) moves on.  A copy of an entry
+ * taken under generation n is as good as the cache while the number is
+ * still n.  0 when there is no cache or no shared counter (keep no copies). */
+int zc_cache_generation(const server_rec *s, apr_uint32_t *gen);
+
 #endif

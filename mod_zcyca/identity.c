@@ -73,6 +73,18 @@ int zc_identity_authn(request_rec *r)
     return DONE;
 }
 
+/* Does the environment already hold a ZCYCA_* variable (a subrequest's copy
+ * of its parent's, or an operator's SetEnv)?  Then each one must replace. */
+static int zc_identity_env_has_ours(const apr_table_t *env)
+{
+    const apr_array_header_t *arr = apr_table_elts(env);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
+    for (int i = 0; i < arr->nelts; i++)
+        if (e[i].key && (e[i].key[0] == 'Z' || e[i].key[0] == 'z') && zc_identity_header_name(e[i].key))
+            return 1;
+    return 0;
+}
+
 int zc_identity_export(request_rec *r)
 {
     zc_req_t *rq = ap_get_module_config((r->main ? r->main : r)->request_config, &zcyca_module);
@@ -80,18 +92,24 @@ int zc_identity_export(request_rec *r)
         return DECLINED;
     const zc_session_t *s = rq->session;
     apr_table_t *env = r->subprocess_env;
-    apr_table_setn(env, "ZCYCA_ACCOUNT", s->login);
-    apr_table_setn(env, "ZCYCA_ACCOUNT_NAME", s->display_name);
-    apr_table_setn(env, "ZCYCA_REGION", s->region ? s->region : "");
-    apr_table_setn(env, "ZCYCA_METHOD", s->method);
+    /* Usually there is none: then adding is enough, and saves a scan of the
+     * table per variable (all eight share apr's 4-character key checksum). */
+    void (*put)(apr_table_t *, const char *, const char *) = zc_identity_env_has_ours(env) ? apr_table_setn
+                                                                                          : apr_table_addn;
+    put(env, "ZCYCA_ACCOUNT", s->login);
+    put(env, "ZCYCA_ACCOUNT_NAME", s->display_name);
+    put(env, "ZCYCA_REGION", s->region ? s->region : "");
+    put(env, "ZCYCA_METHOD", s->method);
     if (s->provider_id)
-        apr_table_setn(env, "ZCYCA_PROVIDER", s->provider_id);
+        put(env, "ZCYCA_PROVIDER", s->provider_id);
     if (s->key_id)
-        apr_table_setn(env, "ZCYCA_KEY_ID", s->key_id);
+        put(env, "ZCYCA_KEY_ID", s->key_id);
+    /* The connection memo brings both texts made; otherwise they are made here. */
     if (s->cert_not_after)
-        apr_table_setn(env, "ZCYCA_CERT_NOT_AFTER", zc_rfc3339(r->pool, s->cert_not_after));
+        put(env, "ZCYCA_CERT_NOT_AFTER",
+            s->cert_not_after_text ? s->cert_not_after_text : zc_rfc3339(r->pool, s->cert_not_after));
     apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
-    apr_table_setn(env, "ZCYCA_SESSION_EXPIRES", zc_rfc3339(r->pool, exp));
+    put(env, "ZCYCA_SESSION_EXPIRES", s->expires_text ? s->expires_text : zc_rfc3339(r->pool, exp));
     return DECLINED;
 }
 

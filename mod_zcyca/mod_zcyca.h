@@ -43,6 +43,7 @@ typedef struct {
     ap_socache_instance_t *cache;
     apr_global_mutex_t *cache_mutex; /* only for providers that are not MP-safe */
     long cache_ttl;             /* ZcyCASessionCacheTTL */
+    apr_uint32_t *cache_generation; /* shared memory, bumped by every removal (cache.c) */
     struct zc_revocation_child_t *revocation; /* per-child CRL state, set in child_init */
 } zc_global_t;
 

@@ -5,6 +5,7 @@
 #include "session.h"
 #include "crypto_util.h"
 #include "cache.h"
+#include "session_memo.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include <jansson.h>
@@ -26,32 +27,34 @@ const char *zc_cookie_get(request_rec *r, const char *name)
     return NULL;
 }
 
-static apr_status_t zc_conn_sha256_free(void *ctx)
+/* The connection's memo (session_memo.h), made at its first protected
+ * request; NULL only when OpenSSL cannot give a digest context. */
+static zc_session_memo_t *zc_conn_memo(conn_rec *c)
 {
-    zc_sha256_ctx_free(ctx);
-    return APR_SUCCESS;
+    zc_session_memo_t *m = ap_get_module_config(c->conn_config, &zcyca_module);
+    if (!m && (m = zc_session_memo_new(c->pool)) != NULL)
+        ap_set_module_config(c->conn_config, &zcyca_module, m);
+    return m;
 }
 
-/* The connection's SHA-256 context, made at its first protected request and
- * reused by the next ones on it (one thread works a connection at a time). */
-static EVP_MD_CTX *zc_conn_sha256(conn_rec *c)
-{
-    EVP_MD_CTX *ctx = ap_get_module_config(c->conn_config, &zcyca_module);
-    if (!ctx && (ctx = zc_sha256_ctx_new()) != NULL) {
-        ap_set_module_config(c->conn_config, &zcyca_module, ctx);
-        apr_pool_cleanup_register(c->pool, ctx, zc_conn_sha256_free, apr_pool_cleanup_null);
-    }
-    return ctx;
-}
-
-/* SHA-256 of the request's session token, or NULL without a well-formed one. */
-static const unsigned char *zc_session_token_hash(request_rec *r)
+/* The request's session token, or NULL without a well-formed one. */
+static const char *zc_session_token(request_rec *r)
 {
     const char *tok = zc_cookie_get(r, zc_srv_cfg(r->server)->cookie_name);
-    if (!zc_token_shaped(tok))
+    return zc_token_shaped(tok) ? tok : NULL;
+}
+
+/* SHA-256 of the request's session token (a copy in r->pool), or NULL. */
+static const unsigned char *zc_session_token_hash(request_rec *r)
+{
+    const char *tok = zc_session_token(r);
+    if (!tok)
         return NULL;
+    zc_session_memo_t *m = zc_conn_memo(r->connection);
+    if (m)
+        return apr_pmemdup(r->pool, zc_session_memo_hash(m, tok), ZC_SHA256_LEN);
     unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
-    zc_sha256_with(zc_conn_sha256(r->connection), tok, strlen(tok), h);
+    zc_sha256(tok, strlen(tok), h);
     return h;
 }
 
@@ -69,6 +72,14 @@ static void zc_session_finish(request_rec *r, zc_session_t *s)
     s->idle_expires_at = s->last_seen_at + apr_time_from_sec(idle);
 }
 
+/* The session a cached copy stands for may be used without PostgreSQL: it
+ * has not ended, and PostgreSQL vouched for it within ZcyCASessionCacheTTL. */
+static int zc_session_usable(const zc_session_t *s, apr_time_t now, long idle, long ttl)
+{
+    return now < s->expires_at && now < s->last_seen_at + apr_time_from_sec(idle)
+           && now < s->cached_at + apr_time_from_sec(ttl);
+}
+
 zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
 {
     zc_req_t *rq = zc_req(r);
@@ -76,23 +87,49 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
         *out = rq->session;
         return rq->session ? ZC_OK : ZC_E_LOGIN_REQUIRED;
     }
-    const unsigned char *h = zc_session_token_hash(r);
     *out = NULL;
-    if (!h) {
+    const char *tok = zc_session_token(r);
+    if (!tok) {
         rq->session_looked_up = 1;
         return ZC_E_LOGIN_REQUIRED;
     }
-    long idle = zc_srv_cfg(r->server)->session_idle;
-    zc_session_t *s = apr_pcalloc(r->pool, sizeof *s);
+    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
+    long idle = sc->session_idle, ttl = sc->g->cache_ttl;
+    zc_session_memo_t *m = zc_conn_memo(r->connection);
+    const unsigned char *h;
+    if (m)
+        h = zc_session_memo_hash(m, tok);
+    else {
+        unsigned char *buf = apr_palloc(r->pool, ZC_SHA256_LEN);
+        zc_sha256(tok, strlen(tok), buf);
+        h = buf;
+    }
+    /* Read before the cache: a removal after this point moves it on. */
+    apr_uint32_t gen;
+    int memo = m && zc_cache_generation(r->server, &gen);
     /* Touch when the idle expiry would move by more than a minute, or a
      * quarter of the idle time for short ones. */
     apr_time_t step = apr_time_from_sec(idle / 4 < 60 ? idle / 4 : 60);
     apr_time_t now = apr_time_now();
     int alive;
     zc_err_t e;
-    /* A cache hit still within its times needs no database, unless it is
-     * time to move last_seen_at; anything doubtful asks the database. */
-    if (zc_cache_get(r, h, s) && now < s->expires_at && now < s->last_seen_at + apr_time_from_sec(idle)) {
+    /* The connection's memo, else the node's cache; a copy still within its
+     * times needs no database, unless it is time to move last_seen_at.
+     * Anything doubtful asks the database. */
+    zc_session_t *s = memo ? zc_session_memo_get(m, r->pool, gen) : NULL;
+    if (s && now - s->last_seen_at < step && zc_session_usable(s, now, idle, ttl)) {
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, ZCLOGNO(0202) "session %s from the connection's memo",
+                      s->token_hash_hex);
+        rq->session_looked_up = 1;
+        rq->session = s;
+        *out = s;
+        return ZC_OK;
+    }
+    /* Past that, the node's cache: another connection may have moved it on. */
+    s = apr_pcalloc(r->pool, sizeof *s);
+    if (!zc_cache_get(r, h, s))
+        s->expires_at = 0; /* not usable */
+    if (zc_session_usable(s, now, idle, ttl)) {
         if (now - s->last_seen_at >= step) {
             if ((e = zc_q_session_touch(r, h, &alive)) != ZC_OK)
                 return e;
@@ -101,11 +138,12 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
                 rq->session_looked_up = 1;
                 return ZC_E_LOGIN_REQUIRED;
             }
-            s->last_seen_at = now;
+            s->last_seen_at = s->cached_at = now;
             zc_cache_put(r, h, s);
         }
     }
     else {
+        memset(s, 0, sizeof *s);
         e = zc_q_session_get(r, h, idle, s, &now);
         if (e == ZC_E_SERVICE_UNAVAILABLE)
             return e; /* not remembered: the next look-up may succeed */
@@ -114,6 +152,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
             rq->session_looked_up = 1;
             return e;
         }
+        s->cached_at = now;
         if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK && alive)
             s->last_seen_at = now;
         zc_cache_put(r, h, s);
@@ -121,6 +160,9 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     rq->session_looked_up = 1;
     s->token_hash_hex = zc_hex(r->pool, h, 4);
     zc_session_finish(r, s);
+    s->cert_not_after_text = s->expires_text = NULL;
+    if (memo)
+        zc_session_memo_keep(m, r->pool, s, gen);
     rq->session = s;
     *out = s;
     return ZC_OK;

@@ -3,7 +3,7 @@
 #include <apr_strings.h>
 #include <string.h>
 
-static const unsigned char zc_entry_magic[4] = {'Z', 'S', 1, 0};
+static const unsigned char zc_entry_magic[4] = {'Z', 'S', 2, 0};
 
 static unsigned char *zc_put64(unsigned char *o, apr_int64_t v)
 {
@@ -36,6 +36,7 @@ unsigned char *zc_session_entry_encode(apr_pool_t *p, const zc_session_t *s, uns
     o = zc_put64(o, s->created_at);
     o = zc_put64(o, s->last_seen_at);
     o = zc_put64(o, s->expires_at);
+    o = zc_put64(o, s->cached_at);
     for (int i = 0; i < 6; i++) {
         size_t l = str[i] ? strlen(str[i]) : 0;
         if (l)
@@ -72,6 +73,7 @@ int zc_session_entry_decode(apr_pool_t *p, const unsigned char *buf, unsigned in
     s->created_at = zc_get64(b + 24);
     s->last_seen_at = zc_get64(b + 32);
     s->expires_at = zc_get64(b + 40);
+    s->cached_at = zc_get64(b + 48);
     s->login = str[0];
     s->display_name = str[1];
     s->region = str[2];

@@ -19,14 +19,18 @@ typedef struct {
     apr_int64_t binding_id;      /* 0 when none */
     apr_time_t cert_not_after;   /* 0 when none */
     apr_time_t created_at, last_seen_at, expires_at, idle_expires_at;
+    apr_time_t cached_at;        /* when PostgreSQL last vouched for it (read or touch) */
+    /* RFC 3339 forms for the ZCYCA_* variables when already made (the
+     * connection memo keeps them); NULL: format on use.  Not in the entry. */
+    const char *cert_not_after_text, *expires_text;
 } zc_session_t;
 
-/* Layout, version 1 (integers little-endian whatever the host):
- *   "ZS" 0x01 0x00
- *   int64 account_id, binding_id, cert_not_after, created_at, last_seen_at, expires_at
+/* Layout, version 2 (integers little-endian whatever the host):
+ *   "ZS" 0x02 0x00
+ *   int64 account_id, binding_id, cert_not_after, created_at, last_seen_at, expires_at, cached_at
  *   login NUL display_name NUL region NUL method NUL provider_id NUL key_id NUL
  * A NULL string is stored empty; provider_id and key_id read back empty as NULL. */
-#define ZC_SESSION_ENTRY_HEAD (4 + 6 * 8)
+#define ZC_SESSION_ENTRY_HEAD (4 + 7 * 8)
 
 /* The entry for s in p; *len its size. */
 unsigned char *zc_session_entry_encode(apr_pool_t *p, const zc_session_t *s, unsigned int *len);

@@ -7,7 +7,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 8, need_module('zcyca');
+plan tests => 12, need_module('zcyca');
 
 my $reg = make_region(uniq('ident'), 1, 'pa');
 my $cert = issue_cert(uniq('ident'), ca => 'pa', key => 'ec');
@@ -35,3 +35,16 @@ is($r->{code}, 401, 'spoofed headers alone do not pass AuthType zcyca');
 $r = req('GET', tls_url('/app/cgi/env.cgi'), cookie => $cookie, headers => { 'X-Zcyca-Trace' => 'kept' });
 like($r->{body}, qr/^HTTP_X_ZCYCA_TRACE=kept$/m, 'X-Zcyca-Trace is not an identity header and passes');
 
+
+# SetEnvIf of our names in the configuration (set before AuthType zcyca's fixup):
+# each variable is there once, with the identity's value, for a CGI and for
+# a module that reads the first entry of a name.
+$r = req('GET', tls_url('/app/cgi/environ.cgi'), cookie => $cookie);
+my @acct = $r->{body} =~ /^ZCYCA_ACCOUNT=(.*)$/mg;
+my @region = $r->{body} =~ /^ZCYCA_REGION=(.*)$/mg;
+is_deeply(\@acct, [$login], 'SetEnvIf ZCYCA_ACCOUNT: one variable, the account\'s login');
+is_deeply(\@region, [$reg], 'SetEnvIf ZCYCA_REGION: one variable, the account\'s region');
+my @method = $r->{body} =~ /^ZCYCA_METHOD=(.*)$/mg;
+is_deeply(\@method, ['ca'], 'the others once each too');
+$r = req('GET', tls_url('/app/index.html?spoof'), cookie => $cookie);
+is($r->{headers}{'x-env-account'}[0], $login, '... and a module reading ZCYCA_ACCOUNT (mod_headers) finds the login');

@@ -13,12 +13,7 @@ use Time::HiRes ();
 
 plan tests => 14, need_module('zcyca');
 
-db()->do('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-sub session_gets {
-    my ($n) = db()->selectrow_array(
-        "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE '%FROM zcyca.sessions s JOIN zcyca.accounts%'");
-    return $n;
-}
+sub session_gets { statement_calls('%FROM zcyca.sessions s JOIN zcyca.accounts%') }
 
 my $reg = make_region(uniq('cache'), 1, 'pa');
 my $cert = issue_cert(uniq('cache'), ca => 'pa', key => 'ec');
@@ -30,6 +25,7 @@ my $cookie = "zcyca_session=$r->{cookies}{zcyca_session}{value}";
 # One look-up fills the cache of the child that serves it; with several
 # children, each fills its own shmcb view once (shmcb is shared per node).
 is(req('GET', tls_url('/app/index.html'), cookie => $cookie)->{code}, 200, 'a protected request');
+session_gets();   # the extension exists before the reset
 db()->do('SELECT pg_stat_statements_reset()');
 my $before = session_gets();
 my $ok = 0;

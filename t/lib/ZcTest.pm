@@ -17,7 +17,7 @@ use Test2::API ();
 our @EXPORT = qw(tls_url throttle_url idle_url origin req issue_cert spki_sha256 cert_sha256 db
                  make_region make_account bind_cert login_tls uniq pki
                  challenge sign_text login_challenge cert_text der_to_raw
-                 add_user password_login bind_key login_of code_of);
+                 add_user password_login bind_key login_of code_of statement_calls);
 
 # Test names and diagnostics carry Chinese text.
 # (set once the test's plan has made its formatter)
@@ -132,6 +132,18 @@ sub db {
     _utf8_out();
     $dbh ||= DBI->connect("dbi:Pg:$ENV{ZCYCA_DB}", '', '', { RaiseError => 1, AutoCommit => 1, PrintError => 0 });
     return $dbh;
+}
+
+# Calls PostgreSQL counted (pg_stat_statements) for statements whose text is
+# LIKE the pattern; the extension is made on first use.  The session look-up
+# is '%FROM zcyca.sessions s JOIN zcyca.accounts%'.
+my $pgss;
+sub statement_calls {
+    my $like = shift;
+    $pgss //= db()->do('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    my ($n) = db()->selectrow_array('SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query LIKE ?',
+                                    undef, $like);
+    return $n;
 }
 
 sub make_region {

@@ -25,6 +25,35 @@ static void zc_t_token(void **state)
     assert_int_equal(n, ZC_TOKEN_BYTES);
 }
 
+/* The shape of a session or challenge token: exactly 43 base64url characters.
+ * Every byte value is tried in every place against the alphabet itself. */
+static void zc_t_token_shaped(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char t[45];
+    memset(t, 'A', 43);
+    t[43] = '\0';
+    assert_true(zc_token_shaped(t));
+    for (int pos = 0; pos < 43; pos += 7) {
+        for (int c = 1; c < 256; c++) {
+            t[pos] = (char)c;
+            assert_int_equal(zc_token_shaped(t), strchr(alphabet, c) != NULL);
+        }
+        t[pos] = 'A';
+    }
+    assert_false(zc_token_shaped(NULL));
+    assert_false(zc_token_shaped(""));
+    t[42] = '\0';
+    assert_false(zc_token_shaped(t));           /* 42 characters */
+    t[42] = 'A';
+    t[43] = 'A';
+    t[44] = '\0';
+    assert_false(zc_token_shaped(t));           /* 44 */
+    t[43] = '=';
+    assert_false(zc_token_shaped(t));           /* padding is not base64url's */
+}
+
 static void zc_t_sha256(void **state)
 {
     static const unsigned char abc[ZC_SHA256_LEN] = {
@@ -137,7 +166,7 @@ static void zc_t_ct_equal(void **state)
 }
 
 static const struct CMUnitTest zc_t_tests[] = {
-    ZC_T(zc_t_token), cmocka_unit_test(zc_t_sha256), ZC_T(zc_t_log_tag), ZC_T(zc_t_b64_encode),
+    ZC_T(zc_t_token), cmocka_unit_test(zc_t_token_shaped), cmocka_unit_test(zc_t_sha256), ZC_T(zc_t_log_tag), ZC_T(zc_t_b64_encode),
     ZC_T(zc_t_b64_roundtrip), ZC_T(zc_t_b64_decode), cmocka_unit_test(zc_t_ct_equal),
 };
 

@@ -11,7 +11,8 @@ static zc_session_t zc_t_sample(void)
     zc_session_t s = { .account_id = 42, .login = "zhangsan", .display_name = "张三", .region = "330100",
                        .method = "ca", .provider_id = "jlca", .key_id = "ab12", .binding_id = 7,
                        .cert_not_after = apr_time_from_sec(1900000000), .created_at = apr_time_from_sec(1795521600),
-                       .last_seen_at = apr_time_from_sec(1795521660) + 123, .expires_at = -5 };
+                       .last_seen_at = apr_time_from_sec(1795521660) + 123, .expires_at = -5,
+                       .cached_at = apr_time_from_sec(1795521700) + 9 };
     return s;
 }
 
@@ -30,6 +31,7 @@ static void zc_t_round_trip(void **state)
     assert_true(out.created_at == in.created_at);
     assert_true(out.last_seen_at == in.last_seen_at);
     assert_true(out.expires_at == -5);          /* signed values survive */
+    assert_true(out.cached_at == in.cached_at);
     assert_string_equal(out.login, "zhangsan");
     assert_string_equal(out.display_name, "张三");
     assert_string_equal(out.region, "330100");
@@ -50,7 +52,7 @@ static void zc_t_little_endian(void **state)
     unsigned int len;
     unsigned char *e = zc_session_entry_encode(p, &in, &len);
 
-    assert_memory_equal(e, "ZS\x01\x00", 4);
+    assert_memory_equal(e, "ZS\x02\x00", 4);
     assert_int_equal(e[4], 42);                 /* account_id, low byte first */
     for (int i = 5; i < 12; i++)
         assert_int_equal(e[i], 0);
@@ -92,9 +94,11 @@ static void zc_t_malformed(void **state)
     more[len] = '\0';
     assert_false(zc_session_entry_decode(p, more, len + 1, &out));
 
-    unsigned char *v2 = apr_pmemdup(p, e, len);
-    v2[2] = 2;
-    assert_false(zc_session_entry_decode(p, v2, len, &out));
+    unsigned char *v1 = apr_pmemdup(p, e, len);
+    v1[2] = 1;                                  /* the previous version, without cached_at */
+    assert_false(zc_session_entry_decode(p, v1, len, &out));
+    v1[2] = 3;
+    assert_false(zc_session_entry_decode(p, v1, len, &out));
     unsigned char *json = (unsigned char *)"{\"a\":42,\"l\":\"zhangsan\",\"m\":\"ca\"}";
     assert_false(zc_session_entry_decode(p, json, (unsigned int)strlen((char *)json) + 1, &out));
     assert_false(zc_session_entry_decode(p, NULL, 100, &out));
