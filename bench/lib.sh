@@ -54,7 +54,7 @@ zcb_free_port() { # PORT
 # shellcheck disable=SC2034  # have_pgss is read by the calling script
 zcb_pg_fresh() { # DIR
     zc_pg_destroy "$1" >/dev/null 2>&1 || true
-    zc_pg_start "$1" >/dev/null
+    zc_pg_start "$1" >/dev/null 9>&- # fd 9: a calling script's run lock stays with the script
     scripts/migrate >/dev/null
     have_pgss=0
     if psql -X -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1; then have_pgss=1; fi
@@ -79,7 +79,7 @@ zcb_httpd_start() { # DIR CONF PORT [CMD...]
     local dir=$1 conf=$2 port=$3
     shift 3
     /usr/sbin/apache2 -d "$dir" -f "$conf" -t 2>/dev/null || /usr/sbin/apache2 -d "$dir" -f "$conf" -t
-    "$@" /usr/sbin/apache2 -d "$dir" -f "$conf" -k start
+    "$@" /usr/sbin/apache2 -d "$dir" -f "$conf" -k start 9>&-
     for _ in $(seq 50); do [[ -s $dir/httpd.pid ]] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.1; done
     echo "$zcb_prog: httpd did not come up on 127.0.0.1:$port; last lines of $dir/error_log:" >&2
     tail -n 20 "$dir/error_log" >&2 2>/dev/null || true

@@ -51,8 +51,9 @@ static const unsigned char *zc_session_token_hash(request_rec *r)
     if (!tok)
         return NULL;
     zc_session_memo_t *m = zc_conn_memo(r->connection);
+    int repeat;
     if (m)
-        return apr_pmemdup(r->pool, zc_session_memo_hash(m, tok), ZC_SHA256_LEN);
+        return apr_pmemdup(r->pool, zc_session_memo_hash(m, tok, &repeat), ZC_SHA256_LEN);
     unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
     zc_sha256(tok, strlen(tok), h);
     return h;
@@ -97,8 +98,9 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     long idle = sc->session_idle, ttl = sc->g->cache_ttl;
     zc_session_memo_t *m = zc_conn_memo(r->connection);
     const unsigned char *h;
+    int repeat = 0;
     if (m)
-        h = zc_session_memo_hash(m, tok);
+        h = zc_session_memo_hash(m, tok, &repeat);
     else {
         unsigned char *buf = apr_palloc(r->pool, ZC_SHA256_LEN);
         zc_sha256(tok, strlen(tok), buf);
@@ -161,7 +163,9 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     s->token_hash_hex = zc_hex(r->pool, h, 4);
     zc_session_finish(r, s);
     s->cert_not_after_text = s->expires_text = NULL;
-    if (memo)
+    /* Kept from a token's second request on a connection: one that changes
+     * its cookie on every request (a proxy mixing users) never pays for it. */
+    if (memo && repeat)
         zc_session_memo_keep(m, r->pool, s, gen);
     rq->session = s;
     *out = s;

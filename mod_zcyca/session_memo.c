@@ -64,14 +64,17 @@ static int zc_memo_same_token(const zc_session_memo_t *m, const uint64_t *t)
     return diff == 0;
 }
 
-const unsigned char *zc_session_memo_hash(zc_session_memo_t *m, const char *tok)
+const unsigned char *zc_session_memo_hash(zc_session_memo_t *m, const char *tok, int *repeat)
 {
     size_t len = strlen(tok);
     uint64_t t[ZC_MEMO_WORDS] = {0};
+    *repeat = 0;
     if (len == ZC_MEMO_TOKEN) {
         memcpy(t, tok, ZC_MEMO_TOKEN);
-        if (m->has_token && zc_memo_same_token(m, t))
+        if (m->has_token && zc_memo_same_token(m, t)) {
+            *repeat = 1;
             return m->hash;
+        }
     }
     zc_sha256_with(m->sha, tok, len, m->hash);
     m->has_token = len == ZC_MEMO_TOKEN;
@@ -95,15 +98,15 @@ zc_session_t *zc_session_memo_get(zc_session_memo_t *m, apr_pool_t *p, apr_uint3
     return s;
 }
 
-void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *tmp, const zc_session_t *s, apr_uint32_t gen)
+void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *p, zc_session_t *s, apr_uint32_t gen)
 {
     m->has_session = 0;
     if (!m->has_token)
         return;
-    m->s = *s;
     apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
-    m->s.expires_text = zc_rfc3339(tmp, exp);
-    m->s.cert_not_after_text = s->cert_not_after ? zc_rfc3339(tmp, s->cert_not_after) : NULL;
+    s->expires_text = zc_rfc3339(p, exp);
+    s->cert_not_after_text = s->cert_not_after ? zc_rfc3339(p, s->cert_not_after) : NULL;
+    m->s = *s;
     apr_size_t used = 0;
     for (size_t i = 0; i < ZC_MEMO_NSTRINGS; i++) {
         const char **f = zc_memo_field(&m->s, i);

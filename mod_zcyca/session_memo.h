@@ -23,9 +23,10 @@ typedef struct zc_session_memo_t zc_session_memo_t;
 zc_session_memo_t *zc_session_memo_new(apr_pool_t *p);
 
 /* The SHA-256 of tok (a well-formed 43-character token).  The same token as
- * last time gives the stored hash; another one is hashed and makes the memo
- * forget its session.  The result lives until the next call. */
-const unsigned char *zc_session_memo_hash(zc_session_memo_t *m, const char *tok);
+ * last time gives the stored hash and sets *repeat; another one is hashed
+ * and makes the memo forget its session.  The result lives until the next
+ * call. */
+const unsigned char *zc_session_memo_hash(zc_session_memo_t *m, const char *tok, int *repeat);
 
 /* A copy in p of the kept session when it was kept under generation gen,
  * for the current token; NULL otherwise.  Nothing in the copy points into
@@ -33,9 +34,9 @@ const unsigned char *zc_session_memo_hash(zc_session_memo_t *m, const char *tok)
 zc_session_t *zc_session_memo_get(zc_session_memo_t *m, apr_pool_t *p, apr_uint32_t gen);
 
 /* Keep s (idle expiry set) for the current token under generation gen, with
- * its RFC 3339 texts made now.  tmp: scratch.  A session too large for the
- * memo is simply not kept. */
-void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *tmp, const zc_session_t *s, apr_uint32_t gen);
+ * its RFC 3339 texts, which are made in p and also given to s.  A session
+ * too large for the memo is simply not kept. */
+void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *p, zc_session_t *s, apr_uint32_t gen);
 
 /* Forget the kept session (the token's hash stays). */
 void zc_session_memo_forget(zc_session_memo_t *m);

@@ -28,21 +28,28 @@ static void zc_t_hash(void **state)
     zc_sha256(TOKEN_A, 43, want_a);
     zc_sha256(TOKEN_B, 43, want_b);
 
+    int rep = -1;
     assert_non_null(m);
-    memcpy(got, zc_session_memo_hash(m, TOKEN_A), ZC_SHA256_LEN);
+    memcpy(got, zc_session_memo_hash(m, TOKEN_A, &rep), ZC_SHA256_LEN);
     assert_memory_equal(got, want_a, ZC_SHA256_LEN);
-    assert_memory_equal(zc_session_memo_hash(m, TOKEN_A), want_a, ZC_SHA256_LEN);
-    assert_memory_equal(zc_session_memo_hash(m, TOKEN_B), want_b, ZC_SHA256_LEN);
+    assert_int_equal(rep, 0);                            /* the connection's first */
+    assert_memory_equal(zc_session_memo_hash(m, TOKEN_A, &rep), want_a, ZC_SHA256_LEN);
+    assert_int_equal(rep, 1);                            /* the same again */
+    assert_memory_equal(zc_session_memo_hash(m, TOKEN_B, &rep), want_b, ZC_SHA256_LEN);
+    assert_int_equal(rep, 0);
     /* A token that differs in its last character only is another token. */
     char near[44];
     memcpy(near, TOKEN_B, 44);
     near[42] = 'C';
-    assert_memory_not_equal(zc_session_memo_hash(m, near), want_b, ZC_SHA256_LEN);
+    assert_memory_not_equal(zc_session_memo_hash(m, near, &rep), want_b, ZC_SHA256_LEN);
+    assert_int_equal(rep, 0);
     /* Other lengths are hashed too, never taken for the kept token. */
     unsigned char want_short[ZC_SHA256_LEN];
     zc_sha256("AAAA", 4, want_short);
-    assert_memory_equal(zc_session_memo_hash(m, "AAAA"), want_short, ZC_SHA256_LEN);
-    assert_memory_equal(zc_session_memo_hash(m, TOKEN_A), want_a, ZC_SHA256_LEN);
+    assert_memory_equal(zc_session_memo_hash(m, "AAAA", &rep), want_short, ZC_SHA256_LEN);
+    assert_memory_equal(zc_session_memo_hash(m, "AAAA", &rep), want_short, ZC_SHA256_LEN);
+    assert_int_equal(rep, 0);                            /* never remembered */
+    assert_memory_equal(zc_session_memo_hash(m, TOKEN_A, &rep), want_a, ZC_SHA256_LEN);
 }
 
 static void zc_t_keep_and_get(void **state)
@@ -50,11 +57,14 @@ static void zc_t_keep_and_get(void **state)
     apr_pool_t *p = *state, *req;
     zc_session_memo_t *m = zc_session_memo_new(p);
     zc_session_t in = zc_t_sample();
+    int rep;
 
     assert_null(zc_session_memo_get(m, p, 1));              /* no token yet */
-    zc_session_memo_hash(m, TOKEN_A);
+    zc_session_memo_hash(m, TOKEN_A, &rep);
     assert_null(zc_session_memo_get(m, p, 1));              /* nothing kept */
     zc_session_memo_keep(m, p, &in, 5);
+    assert_string_equal(in.expires_text, "2026-11-24T13:01:00Z");    /* the caller gets the texts too */
+    assert_string_equal(in.cert_not_after_text, "2030-03-17T17:46:40Z");
 
     apr_pool_create(&req, p);
     zc_session_t *s = zc_session_memo_get(m, req, 5);
@@ -86,9 +96,9 @@ static void zc_t_keep_and_get(void **state)
     assert_null(t->provider_id);
 
     /* A new token forgets the session; going back does not bring it back. */
-    zc_session_memo_hash(m, TOKEN_B);
+    zc_session_memo_hash(m, TOKEN_B, &rep);
     assert_null(zc_session_memo_get(m, req, 6));
-    zc_session_memo_hash(m, TOKEN_A);
+    zc_session_memo_hash(m, TOKEN_A, &rep);
     assert_null(zc_session_memo_get(m, req, 6));
     zc_session_memo_keep(m, p, &in, 6);
     assert_non_null(zc_session_memo_get(m, req, 6));
@@ -101,22 +111,23 @@ static void zc_t_not_kept(void **state)
     apr_pool_t *p = *state;
     zc_session_memo_t *m = zc_session_memo_new(p);
     zc_session_t in = zc_t_sample();
+    int rep;
 
     /* Too large for the memo: not kept (it still works, from the cache). */
     char *big = apr_palloc(p, 2001);
     memset(big, 'x', 2000);
     big[2000] = '\0';
     in.display_name = big;
-    zc_session_memo_hash(m, TOKEN_A);
+    zc_session_memo_hash(m, TOKEN_A, &rep);
     zc_session_memo_keep(m, p, &in, 1);
     assert_null(zc_session_memo_get(m, p, 1));
     /* A token of another length is not remembered, so nothing is kept for it. */
     in = zc_t_sample();
-    zc_session_memo_hash(m, "short");
+    zc_session_memo_hash(m, "short", &rep);
     zc_session_memo_keep(m, p, &in, 1);
     assert_null(zc_session_memo_get(m, p, 1));
     /* One that fits after one that did not: kept. */
-    zc_session_memo_hash(m, TOKEN_A);
+    zc_session_memo_hash(m, TOKEN_A, &rep);
     zc_session_memo_keep(m, p, &in, 1);
     assert_non_null(zc_session_memo_get(m, p, 1));
 }
