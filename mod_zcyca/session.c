@@ -28,9 +28,14 @@ const char *zc_cookie_get(request_rec *r, const char *name)
 }
 
 /* The connection's memo (session_memo.h), made at its first protected
- * request; NULL only when OpenSSL cannot give a digest context. */
+ * request.  NULL for an HTTP/2 stream: its connection serves one request,
+ * and the streams of one HTTP/2 connection run on several threads at once,
+ * so neither can hold one; NULL too when OpenSSL cannot give a digest
+ * context. */
 static zc_session_memo_t *zc_conn_memo(conn_rec *c)
 {
+    if (c->master)
+        return NULL;
     zc_session_memo_t *m = ap_get_module_config(c->conn_config, &zcyca_module);
     if (!m && (m = zc_session_memo_new(c->pool)) != NULL)
         ap_set_module_config(c->conn_config, &zcyca_module, m);

@@ -14,7 +14,7 @@ use ZcConn;
 use Digest::SHA ();
 use Time::HiRes ();
 
-plan tests => 22, need_module('zcyca');
+plan tests => 25, need_module('zcyca');
 
 sub session_queries { statement_calls('%zcyca.sessions%') }
 my $error_log = Apache::Test::config()->{vars}{t_logs} . '/error_log';
@@ -115,3 +115,25 @@ is($code, 401, 'the memo does not skip the touch: a disabled account is refused 
 is($ki->served, 2, '... on the same connection');
 $k->close;
 $ki->close;
+
+# HTTP/2 (the idle host speaks it): streams run on several threads at once
+# and keep no memo (session.c); they get the session, and lose it at logout,
+# like any request.
+sub h2_codes {   # four requests multiplexed on one HTTP/2 connection → "VERSION CODE" each
+    my $cookie = shift;
+    my @cmd = ('curl', '-sS', '--http2', '--parallel', '--cacert', $ca, '-H', "Cookie: $cookie",
+               '-H', 'Accept: application/json', '-w', '%{http_version} %{http_code} %{num_connects}\n');
+    push @cmd, '-o', '/dev/null', idle_url('/app/index.html') for 1 .. 4;
+    open my $p, '-|', @cmd or die "curl: $!";
+    my @out = <$p>;
+    close $p;
+    chomp @out;
+    return [ sort @out ];
+}
+my $u5 = new_session($reg);
+my $codes = h2_codes($u5->{cookie});
+is(scalar(grep { /^2 200 / } @$codes), 4, 'four HTTP/2 streams with the cookie pass') or diag "@$codes";
+is(scalar(grep { / 1$/ } @$codes), 1, '... over one connection');
+req('POST', tls_url('/ca/logout'), cookie => $u5->{cookie}, json => {}, origin => 1);
+$codes = h2_codes($u5->{cookie});
+is(scalar(grep { /^2 401 / } @$codes), 4, 'after logout the HTTP/2 streams are refused') or diag "@$codes";
