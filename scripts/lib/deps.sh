@@ -17,7 +17,7 @@ ZC_TEST_DEPS=(libapache2-mod-perl2 libapache2-mod-perl2-dev libwww-perl libio-so
 # shellcheck disable=SC2034
 # bench/ (challenge-login, sessions): load generators, and the apr-util PostgreSQL driver that
 # mod_dbd needs for the mod_session_dbd peer in bench/sessions (htpasswd is in apache2-utils)
-ZC_BENCH_DEPS=(libcurl4-openssl-dev wrk libaprutil1-dbd-pgsql apache2-utils util-linux)
+ZC_BENCH_DEPS=(libcurl4-openssl-dev wrk libaprutil1-dbd-pgsql apache2-utils util-linux valgrind)
 
 zc_deps_install() { # PKG...
     local pkg missing=() status
