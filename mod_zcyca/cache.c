@@ -26,6 +26,10 @@ const char *zc_cache_configure(cmd_parms *cmd, const char *arg)
     if (!g->cache_provider)
         return apr_psprintf(cmd->pool, "%s %s: no socache provider '%s' is loaded (load socache_%s_module, "
                             "e.g. a2enmod socache_%s)", cmd->cmd->name, arg, name, name, name);
+    /* Only a cache that no other node writes can vouch for a connection's
+     * memo: a shared one (memcache, redis) loses entries to other nodes'
+     * logouts without this node hearing of it until the session event. */
+    g->cache_node_local = strcmp(name, "shmcb") == 0 || strcmp(name, "dbm") == 0;
     const char *err = g->cache_provider->create(&g->cache, sep ? sep + 1 : NULL, cmd->temp_pool, cmd->pool);
     if (err)
         return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, err);
@@ -148,6 +152,12 @@ void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
     g->cache_provider->remove(g->cache, s, hash, ZC_SHA256_LEN, p);
     zc_cache_unlock(g);
     /* After the removal: a memo taken before it carries the old number. */
+    zc_cache_generation_bump(s);
+}
+
+void zc_cache_generation_bump(server_rec *s)
+{
+    zc_global_t *g = zc_srv_cfg(s)->g;
     if (g->cache_generation)
         apr_atomic_inc32(g->cache_generation);
 }
@@ -155,7 +165,7 @@ void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
 int zc_cache_generation(const server_rec *s, apr_uint32_t *gen)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
-    if (!g->cache_provider || !g->cache_generation)
+    if (!g->cache_provider || !g->cache_generation || !g->cache_node_local)
         return 0;
     *gen = apr_atomic_read32(g->cache_generation);
     return 1;

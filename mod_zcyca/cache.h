@@ -24,7 +24,10 @@ void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
 /* The node's cache generation: a number every removal from the session
  * cache (a request's, or a session event's) moves on.  A copy of an entry
  * taken under generation n is as good as the cache while the number is
- * still n.  0 when there is no cache or no shared counter (keep no copies). */
+ * still n.  0 when there is no cache, no shared counter, or a cache other
+ * nodes write too (memcache, redis): keep no copies then. */
 int zc_cache_generation(const server_rec *s, apr_uint32_t *gen);
+/* Move it on without a removal: the session events were missed for a while. */
+void zc_cache_generation_bump(server_rec *s);
 
 #endif

@@ -63,7 +63,7 @@ const zc_provider_t *zc_provider_find(const zc_global_t *g, const char *id)
 
 zc_req_t *zc_req(request_rec *r)
 {
-    request_rec *main = r->main ? r->main : r;
+    request_rec *main = zc_top_request(r);
     zc_req_t *rq = ap_get_module_config(main->request_config, &zcyca_module);
     if (!rq) {
         rq = apr_pcalloc(main->pool, sizeof *rq);

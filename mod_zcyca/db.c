@@ -234,7 +234,7 @@ static zc_conn_t *zc_db_acquire(request_rec *r)
     if (!c)
         return NULL;
     rq->conn = c;
-    request_rec *main = r->main ? r->main : r;
+    request_rec *main = zc_top_request(r);
     apr_pool_cleanup_register(main->pool, rq->conn, zc_db_release, apr_pool_cleanup_null);
     return rq->conn;
 }
@@ -244,7 +244,7 @@ static zc_conn_t *zc_db_acquire(request_rec *r)
 static void zc_db_drop(request_rec *r)
 {
     zc_req_t *rq = zc_req(r);
-    request_rec *main = r->main ? r->main : r;
+    request_rec *main = zc_top_request(r);
     if (rq->conn)
         apr_pool_cleanup_run(main->pool, rq->conn, zc_db_release);
     rq->conn = NULL;

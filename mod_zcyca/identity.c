@@ -87,7 +87,7 @@ static int zc_identity_env_has_ours(const apr_table_t *env)
 
 int zc_identity_export(request_rec *r)
 {
-    zc_req_t *rq = ap_get_module_config((r->main ? r->main : r)->request_config, &zcyca_module);
+    zc_req_t *rq = ap_get_module_config(zc_top_request(r)->request_config, &zcyca_module);
     if (!rq || !rq->session || !r->user || !r->ap_auth_type || strcmp(r->ap_auth_type, "zcyca") != 0)
         return DECLINED;
     const zc_session_t *s = rq->session;
@@ -135,7 +135,7 @@ static const char *zc_method_parse(cmd_parms *cmd, const char *require_line, con
 
 static authz_status zc_method_check(request_rec *r, const char *require_line, const void *parsed)
 {
-    zc_req_t *rq = ap_get_module_config((r->main ? r->main : r)->request_config, &zcyca_module);
+    zc_req_t *rq = ap_get_module_config(zc_top_request(r)->request_config, &zcyca_module);
     const zc_session_t *s = rq ? rq->session : NULL;
     if (!r->user || !s)
         return AUTHZ_DENIED_NO_USER;

@@ -44,6 +44,7 @@ typedef struct {
     apr_global_mutex_t *cache_mutex; /* only for providers that are not MP-safe */
     long cache_ttl;             /* ZcyCASessionCacheTTL */
     apr_uint32_t *cache_generation; /* shared memory, bumped by every removal (cache.c) */
+    int cache_node_local;       /* shmcb, dbm: only this node's children change it */
     struct zc_revocation_child_t *revocation; /* per-child CRL state, set in child_init */
 } zc_global_t;
 
@@ -98,7 +99,16 @@ typedef struct {
     const char *throttle_key;    /* the key or login this attempt is about */
 } zc_req_t;
 
+/* The state of the request the client sent, shared by its subrequests (in
+ * the top request's pool: a subrequest's pool goes before its parent). */
 zc_req_t *zc_req(request_rec *r);
+
+static inline request_rec *zc_top_request(request_rec *r)
+{
+    while (r->main)
+        r = r->main;
+    return r;
+}
 
 /* config.c */
 void *zc_create_srv_cfg(apr_pool_t *p, server_rec *s);

@@ -88,6 +88,9 @@ static int zc_session_usable(const zc_session_t *s, apr_time_t now, long idle, l
 
 zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
 {
+    /* The session belongs to the request the client sent: what a subrequest
+     * looks up lives in its pool and is kept for the requests after it. */
+    r = zc_top_request(r);
     zc_req_t *rq = zc_req(r);
     if (rq->session_looked_up) {
         *out = rq->session;
@@ -124,6 +127,11 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
      * times needs no database, unless it is time to move last_seen_at.
      * Anything doubtful asks the database. */
     zc_session_t *s = memo ? zc_session_memo_get(m, r->pool, gen) : NULL;
+    if (s && s->idle_expires_at != s->last_seen_at + apr_time_from_sec(idle)) {
+        /* kept by a request to a virtual host with another idle time */
+        zc_session_finish(r, s);
+        s->expires_text = NULL;
+    }
     if (s && now - s->last_seen_at < step && zc_session_usable(s, now, idle, ttl)) {
         ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, ZCLOGNO(0202) "session %s from the connection's memo",
                       s->token_hash_hex);
@@ -159,7 +167,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
             rq->session_looked_up = 1;
             return e;
         }
-        s->cached_at = now;
+        s->cached_at = apr_time_now(); /* the TTL runs on this node's clock, like the cache's expiry */
         if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK && alive)
             s->last_seen_at = now;
         zc_cache_put(r, h, s);

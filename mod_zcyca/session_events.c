@@ -78,9 +78,13 @@ static void *APR_THREAD_FUNC zc_events_run(apr_thread_t *t, void *data)
     for (;;) {
         PGconn *pg = zc_events_listen(ev);
         if (pg) {
-            if (backoff)
+            if (backoff) {
                 ap_log_error(APLOG_MARK, APLOG_INFO, 0, ev->s,
                              ZCLOGNO(1802) "listening for session events again");
+                /* Events sent meanwhile are lost: no connection memo taken
+                 * before now is trusted (the cache itself keeps its TTL). */
+                zc_cache_generation_bump(ev->s);
+            }
             backoff = 0;
             was_up = 1;
             int w;

@@ -19,6 +19,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use Test::More;
 use ZcTest;
+use ZcConn;
 use IO::Socket::INET ();
 use Time::HiRes ();
 use File::Path ();
@@ -28,7 +29,7 @@ use JSON::PP ();
 
 plan skip_all => 'ZCYCA_DB and ZCYCA_PKI are not set: run through scripts/check'
     unless $ENV{ZCYCA_DB} && $ENV{ZCYCA_PKI};
-plan tests => 45;
+plan tests => 47;
 
 my $TOP     = $ENV{ZCYCA_TOP} // "$FindBin::Bin/..";
 my $HTTPD   = $ENV{APACHE_TEST_HTTPD} // '/usr/sbin/apache2';
@@ -335,7 +336,7 @@ stop_node(qw(shm-a shm-b));
     }
     ok($rport && $a && $b, 'redis and nodes A and B sharing it are up');
     SKIP: {
-        skip 'redis or the nodes did not start', 14 unless $rport && $a && $b;
+        skip 'redis or the nodes did not start', 16 unless $rport && $a && $b;
         my $r = login_on($a, $cert);
         is($r->{code}, 200, 'mutual-TLS login on A') or diag code_of($r), ' ', $r->{body};
         my $cookie = $r->{cookie};
@@ -365,6 +366,20 @@ stop_node(qw(shm-a shm-b));
             or diag code_of($r);
         is(get($a, '/ca/session', $cookie)->{code}, 401, '... GET /ca/session on A too');
         is(redis_cli($rport, 'EXISTS', $key), '0', '... and A put nothing back into redis');
+
+        # A keep-alive connection to A and no session events (the trigger off): a logout on
+        # B is still refused at once on that connection, because over a cache that other
+        # nodes write, no connection keeps a memo of its session (docs/decisions.md).
+        my $c2 = login_on($a, $cert)->{cookie};
+        my $k = ZcConn->new($a->{url}, ca => pki() . '/server-ca.crt');
+        my @codes = map { $k->get('/app/index.html', cookie => $c2)->{code} } 1 .. 3;
+        is("@codes", '200 200 200', 'three requests of a new session on one keep-alive connection to A');
+        db()->do('ALTER TABLE zcyca.sessions DISABLE TRIGGER sessions_gone');
+        my $lo = logout_on($b, $c2)->{code};
+        my $after = $k->get('/app/index.html', cookie => $c2, accept => 'application/json')->{code};
+        db()->do('ALTER TABLE zcyca.sessions ENABLE TRIGGER sessions_gone');
+        is("$lo $after", '204 401', 'without session events, a logout on B is refused at once on that connection');
+        $k->close;
     }
     stop_node(qw(redis-a redis-b));
 }
