@@ -138,6 +138,31 @@ static inline double zcb_run(void *base, size_t size, int n, void *(*fn)(void *)
     return now_s() - t0;
 }
 
+/* Command-line options "--name value", from a table: each names where its value goes and how. */
+typedef enum { ZCB_STR, ZCB_INT, ZCB_LONG, ZCB_DOUBLE } zcb_opt_kind_t;
+typedef struct {
+    const char *name;
+    zcb_opt_kind_t kind;
+    void *dst;
+} zcb_opt_t;
+
+/* Stores v if a is one of the n options; 0 when it is none of them. */
+static inline int zcb_opt_set(const zcb_opt_t *opts, size_t n, const char *a, const char *v)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(a, opts[i].name) != 0)
+            continue;
+        switch (opts[i].kind) {
+        case ZCB_STR: *(const char **)opts[i].dst = v; break;
+        case ZCB_INT: *(int *)opts[i].dst = atoi(v); break;
+        case ZCB_LONG: *(long *)opts[i].dst = atol(v); break;
+        case ZCB_DOUBLE: *(double *)opts[i].dst = atof(v); break;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static inline int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

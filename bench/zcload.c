@@ -474,30 +474,19 @@ static void sample_cpu(void *arg)
 
 int main(int argc, char **argv)
 {
+    const zcb_opt_t opts[] = {
+        {"--url", ZCB_STR, &opt.url},         {"--cacert", ZCB_STR, &opt.cacert},
+        {"--provider", ZCB_STR, &opt.provider}, {"--cert", ZCB_STR, &opt.cert},
+        {"--key", ZCB_STR, &opt.key},         {"--chain", ZCB_STR, &opt.chain},
+        {"--label", ZCB_STR, &opt.label},     {"--conns", ZCB_INT, &opt.conns},
+        {"--seconds", ZCB_DOUBLE, &opt.seconds}, {"--max-pairs", ZCB_LONG, &opt.max_pairs},
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
-        if (!strcmp(a, "--url"))
-            opt.url = v;
-        else if (!strcmp(a, "--cacert"))
-            opt.cacert = v;
-        else if (!strcmp(a, "--provider"))
-            opt.provider = v;
-        else if (!strcmp(a, "--cert"))
-            opt.cert = v;
-        else if (!strcmp(a, "--key"))
-            opt.key = v;
-        else if (!strcmp(a, "--chain"))
-            opt.chain = v;
-        else if (!strcmp(a, "--label"))
-            opt.label = v;
-        else if (!strcmp(a, "--conns"))
-            opt.conns = atoi(v);
-        else if (!strcmp(a, "--seconds"))
-            opt.seconds = atof(v);
-        else if (!strcmp(a, "--max-pairs"))
-            opt.max_pairs = atol(v);
+        if (zcb_opt_set(opts, sizeof opts / sizeof opts[0], a, v))
+            ;
         else if (!strcmp(a, "--cpu")) {
             const char *eq = strchr(v, '=');
             if (!eq || opt.ncpu == MAX_CPU || atoi(eq + 1) <= 0)

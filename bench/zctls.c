@@ -241,31 +241,18 @@ static void setup(void)
 
 int main(int argc, char **argv)
 {
+    const zcb_opt_t opts[] = {
+        {"--mode", ZCB_STR, &opt.mode},       {"--port", ZCB_INT, &opt.port},
+        {"--cacert", ZCB_STR, &opt.cacert},   {"--cert", ZCB_STR, &opt.cert},
+        {"--key", ZCB_STR, &opt.key},         {"--provider", ZCB_STR, &opt.provider},
+        {"--label", ZCB_STR, &opt.label},     {"--conns", ZCB_INT, &opt.conns},
+        {"--seconds", ZCB_DOUBLE, &opt.seconds}, {"--max", ZCB_LONG, &opt.max},
+    };
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!v)
             usage();
-        if (!strcmp(a, "--mode"))
-            opt.mode = v;
-        else if (!strcmp(a, "--port"))
-            opt.port = atoi(v);
-        else if (!strcmp(a, "--cacert"))
-            opt.cacert = v;
-        else if (!strcmp(a, "--cert"))
-            opt.cert = v;
-        else if (!strcmp(a, "--key"))
-            opt.key = v;
-        else if (!strcmp(a, "--provider"))
-            opt.provider = v;
-        else if (!strcmp(a, "--label"))
-            opt.label = v;
-        else if (!strcmp(a, "--conns"))
-            opt.conns = atoi(v);
-        else if (!strcmp(a, "--seconds"))
-            opt.seconds = atof(v);
-        else if (!strcmp(a, "--max"))
-            opt.max = atol(v);
-        else
+        if (!zcb_opt_set(opts, sizeof opts / sizeof opts[0], a, v))
             usage();
     }
     if (!opt.mode || !opt.cacert || !opt.cert || !opt.key)
