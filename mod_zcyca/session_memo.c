@@ -123,8 +123,3 @@ void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *p, zc_session_t *s, 
     m->gen = gen;
     m->has_session = 1;
 }
-
-void zc_session_memo_forget(zc_session_memo_t *m)
-{
-    m->has_session = 0;
-}

@@ -38,7 +38,4 @@ zc_session_t *zc_session_memo_get(zc_session_memo_t *m, apr_pool_t *p, apr_uint3
  * too large for the memo is simply not kept. */
 void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *p, zc_session_t *s, apr_uint32_t gen);
 
-/* Forget the kept session (the token's hash stays). */
-void zc_session_memo_forget(zc_session_memo_t *m);
-
 #endif
