@@ -99,6 +99,16 @@ async function loadPage(i) {
   }
 }
 
+/** Reload, and page forward until the binding with this id is on screen (new ones come last). */
+async function showBinding(id) {
+  await loadPage(pageIndex);
+  for (let n = 0; n < 100 && id !== undefined && rows && !rows.some((b) => b.id === id) && next !== null; n++) {
+    await loadPage(pageIndex + 1);
+  }
+  const tr = id === undefined ? null : tbody.querySelector(`tr[data-id="${CSS.escape(String(id))}"]`);
+  if (tr) tr.classList.add('fresh');
+}
+
 $('#prev').addEventListener('click', () => { if (pageIndex > 0) loadPage(pageIndex - 1); });
 $('#next').addEventListener('click', () => { if (next !== null) loadPage(pageIndex + 1); });
 
@@ -169,23 +179,24 @@ const currentProvider = () => providers.find((p) => p.id === providerSel.value) 
 
 async function loadAccounts(session) {
   const out = [];
+  const own = session && session.account
+    ? [{ login: session.account.login, name: session.account.name, region: session.account.region }] : [];
   try {
     let after;
     for (let i = 0; i < 10; i++) { // up to 1000 accounts of the organisation
       const d = await api.listAccounts(100, after);
-      out.push(...((d && d.accounts) || []));
-      if (!d || d.next === null || d.next === undefined) break;
+      // An older module without /ca/bindings/accounts: only the caller's own account.
+      if (!d || !Array.isArray(d.accounts)) return own;
+      out.push(...d.accounts);
+      if (d.next === null || d.next === undefined) break;
       after = d.next;
     }
   } catch (err) {
     if (handle(err)) return null;
-    // An older module without /ca/bindings/accounts: the caller's own account.
-    if ((err.status === 404 || err.status === 405) && session && session.account) {
-      return [{ login: session.account.login, name: session.account.name, region: session.account.region }];
-    }
+    if (err.status === 404 || err.status === 405 || err.status === 400) return own;
     throw err;
   }
-  return out;
+  return out.length ? out : own;
 }
 
 function paintAccounts() {
@@ -304,7 +315,7 @@ bindForm.addEventListener('submit', async (e) => {
   if (!provider) { bindFail.show(new FlowError('PROVIDER_REQUIRED', '请选择CA服务商', 'Choose a CA provider')); providerSel.focus(); return; }
   busy(true);
   try {
-    const { created } = await caBind({
+    const { binding, created } = await caBind({
       provider, account, certId: certSel.value || undefined, pin: pinInput.value,
       onStep: (s) => say(bindStatus, STEPS[s] || '正在绑定…', 'busy'),
       onCertificates: (list) => { certs = { provider: provider.id, list, error: null }; paintCertificates(); },
@@ -314,7 +325,7 @@ bindForm.addEventListener('submit', async (e) => {
     say(bindStatus);
     bindDialog.close();
     say(pageStatus, created ? '绑定成功' : '该CA锁已绑定到此账户');
-    loadPage(pageIndex);
+    await showBinding(binding && binding.id);
   } catch (err) {
     busy(false);
     say(bindStatus);

@@ -10,10 +10,11 @@ initI18n();
 const params = new URLSearchParams(location.search);
 const back = api.safeReturn(params.get('return'));
 
-const pwFail = failureBox($('#password-failure'));
-const caFail = failureBox($('#ca-failure'));
-const pwStatus = $('#password-status');
-const caStatus = $('#ca-status');
+// One message area serves both tabs.
+const pwFail = failureBox($('#login-failure'));
+const caFail = pwFail;
+const pwStatus = $('#login-status');
+const caStatus = pwStatus;
 const providerSel = $('#ca-provider');
 const certSel = $('#ca-cert');
 const certHint = $('#ca-cert-hint');
@@ -43,11 +44,10 @@ function invalid(input, on) {
 // ---- tabs ---------------------------------------------------------------------------------
 const tabs = initTabs($('#login-tabs'), {
   onChange(tab) {
-    pwFail.clear(); caFail.clear(); say(pwStatus); say(caStatus);
+    pwFail.clear(); say(pwStatus);
     if (tab.dataset.tab === 'ca') refreshCertificates();
   },
 });
-if (params.get('tab') === 'ca') tabs.select($('#tab-ca'));
 const caVisible = () => !$('#panel-ca').hidden;
 
 // ---- 账号登录 ----------------------------------------------------------------------------
@@ -214,4 +214,5 @@ $('#tls-form').addEventListener('submit', (e) => {
 
 onLang(() => { if (providers.length === 0) return; paintCertificates(); });
 
+if (params.get('tab') === 'ca') tabs.select($('#tab-ca'));
 loadProviders();

@@ -100,10 +100,8 @@ export function failureBox(root) {
     if (!last) return;
     msg.textContent = errorText(last.err);
     const reasons = last.reasons;
-    tip.replaceChildren(
-      el('p', { text: t('可能失败原因：') }),
-      el('ol', {}, reasons.map((r) => el('li', { text: reason(r) }))),
-    );
+    // Only the list: the trigger already says 可能失败原因, and the tooltip is its description.
+    tip.replaceChildren(el('ol', {}, reasons.map((r) => el('li', { text: reason(r) }))));
     wrap.hidden = reasons.length === 0;
     if (link) {
       link.hidden = !last.driverUrl;
