@@ -23,6 +23,7 @@ const EN = {
   '可能失败原因': 'Possible reasons',
   '可能失败原因：': 'Possible reasons:',
   '下载驱动': 'Download driver',
+  '使用账号密码登录并绑定': 'Log in with password and bind the key',
   // login page
   '用户登录': 'Log in',
   '登录 · 政府采购平台': 'Log in · Government Procurement Platform',
@@ -157,6 +158,7 @@ const REASONS_EN = {
   '请联系平台管理员': 'Contact the platform administrator',
   '请稍后重试': 'Retry later',
   '驱动服务未启动': 'CA driver service not running',
+  '浏览器禁止本网站访问本机CA驱动': 'The browser blocks this site from reaching the CA driver on this computer',
 };
 
 function stored() {

@@ -9,6 +9,12 @@ initI18n();
 
 const params = new URLSearchParams(location.search);
 const back = api.safeReturn(params.get('return'));
+{
+  // 使用账号密码登录并绑定: this page's password tab, then CA管理 (both wherever the pages are mounted).
+  const u = api.pageUrl('login.html');
+  const bindLink = $('.bind-link');
+  bindLink.href = `${u.pathname}?tab=password&return=${api.pageUrl('ca-admin.html').pathname}`;
+}
 
 // One message area serves both tabs.
 const pwFail = failureBox($('#login-failure'));
