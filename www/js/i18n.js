@@ -14,7 +14,7 @@ const EN = {
   '下载专区': 'Downloads',
   '登录': 'Log in',
   '退出登录': 'Log out',
-  '切换语言': 'Switch language',
+  '网站': 'Site',
   '© 政府采购平台 · CA登录由 mod_zcyca 提供': '© Government Procurement Platform · CA login by mod_zcyca',
   '网络连接失败，请检查网络后重试': 'Network error; check your connection and retry',
   '服务器错误（{status}）': 'Server error ({status})',
