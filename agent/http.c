@@ -162,9 +162,10 @@ static void zca_http_collect(zca_http_req_t *r, const char *data, size_t n)
 
     if (r->too_large)
         return;
-    if (n > ZCA_BODY_MAX - r->len || (b = malloc(r->len + n)) == NULL) {
+    if (n > ZCA_BODY_MAX - r->len || (b = malloc(r->len + n)) == NULL) {    /* out of memory: the same */
         r->too_large = true;
-        OPENSSL_cleanse(r->body, r->len);
+        if (r->body)
+            OPENSSL_cleanse(r->body, r->len);
         free(r->body);
         r->body = NULL;
         r->len = 0;
