@@ -217,7 +217,7 @@ my ($fail_row) = db()->selectrow_array(
 cmp_ok($fail_row, '>=', 1, 'a failure is audited with its code');
 my ($dis_row) = db()->selectrow_array(
     "SELECT count(*) FROM zcyca.audit WHERE event = 'login' AND code = 'ACCOUNT_DISABLED' AND account_id = ?", undef, $dave);
-is($dis_row, 1, 'the disabled account failure names the account');
+is($dis_row, 2, 'the disabled account\'s two failures (the table above, the reasons check) name the account');
 
 # --- logout ----------------------------------------------------------------
 $r = req('POST', tls_url('/ca/logout'), cookie => $cookie2, json => {}, origin => 1);
