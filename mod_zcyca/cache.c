@@ -13,6 +13,10 @@
 #include "apr_strings.h"
 #include "apr_shm.h"
 #include "apr_atomic.h"
+#include "apr_file_io.h"
+#include "http_config.h"
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #define ZC_CACHE_MUTEX "zcyca-session-cache"
 #define ZC_CACHE_MAX 4096
@@ -33,6 +37,39 @@ const char *zc_cache_configure(cmd_parms *cmd, const char *arg)
     const char *err = g->cache_provider->create(&g->cache, sep ? sep + 1 : NULL, cmd->temp_pool, cmd->pool);
     if (err)
         return apr_psprintf(cmd->pool, "%s %s: %s", cmd->cmd->name, arg, err);
+    return NULL;
+}
+
+/* ZcyCASessionCacheKey <file>: the entries' MAC key is the SHA-256 of the
+ * file, so every node that reads the same file (any length from 32 bytes)
+ * accepts the others' entries, and nobody who can only write to the cache
+ * can make one.  Read while the configuration is read, as root. */
+const char *zc_cache_key_file(cmd_parms *cmd, const char *arg)
+{
+    zc_global_t *g = zc_srv_cfg(cmd->server)->g;
+    const char *path = ap_server_root_relative(cmd->pool, arg);
+    char *data;
+    apr_size_t n;
+    apr_file_t *f;
+    apr_finfo_t fi;
+    const char *ex = "/etc/zcyca/session-cache.key (32 random bytes or more: openssl rand -out FILE 48)";
+    if (!path || apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, cmd->temp_pool) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read the file (example: %s %s)", cmd->cmd->name, arg,
+                            cmd->cmd->name, ex);
+    if (apr_file_info_get(&fi, APR_FINFO_SIZE, f) != APR_SUCCESS || fi.size < 32 || fi.size > 4096) {
+        apr_file_close(f);
+        return apr_psprintf(cmd->pool, "%s %s: the key file must hold 32 to 4096 bytes (example: %s %s)",
+                            cmd->cmd->name, arg, cmd->cmd->name, ex);
+    }
+    n = (apr_size_t)fi.size;
+    data = apr_palloc(cmd->temp_pool, n);
+    apr_status_t rv = apr_file_read_full(f, data, n, &n);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s %s: cannot read the file", cmd->cmd->name, arg);
+    zc_sha256(data, n, g->cache_mac_key);
+    OPENSSL_cleanse(data, n);
+    g->cache_key_file = path;
     return NULL;
 }
 
@@ -63,6 +100,12 @@ int zc_cache_post_config(apr_pool_t *pconf, server_rec *s)
     zc_global_t *g = zc_srv_cfg(s)->g;
     if (!g->cache_provider || ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
+    /* Without a key file, a random key for this start: the children inherit
+     * it, and only this node's entries are valid (all a node-local cache has). */
+    if (!g->cache_key_file && RAND_priv_bytes(g->cache_mac_key, sizeof g->cache_mac_key) != 1) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, ZCLOGNO(1707) "random generator failed for the session cache key");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     if (g->cache_provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
         apr_status_t rv = ap_global_mutex_create(&g->cache_mutex, NULL, ZC_CACHE_MUTEX, NULL, s, pconf, 0);
         if (rv != APR_SUCCESS) {
@@ -123,23 +166,40 @@ int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s)
         rv = g->cache_provider->retrieve(g->cache, r->server, hash, ZC_SHA256_LEN, buf, &len, r->pool);
         zc_cache_unlock(g);
     }
-    return rv == APR_SUCCESS && zc_session_entry_decode(r->pool, buf, len, s);
+    return rv == APR_SUCCESS
+           && zc_session_entry_decode(r->pool, buf, len, g->cache_mac_key, hash, apr_time_now(), s);
 }
 
-void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s)
+apr_uint32_t zc_cache_generation_now(const server_rec *s)
+{
+    zc_global_t *g = zc_srv_cfg(s)->g;
+    return g->cache_generation ? apr_atomic_read32(g->cache_generation) : 0;
+}
+
+void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s, apr_uint32_t gen)
 {
     zc_global_t *g = zc_srv_cfg(r->server)->g;
     if (!g->cache_provider)
         return;
     unsigned int len;
-    unsigned char *data = zc_session_entry_encode(r->pool, s, &len);
+    unsigned char *data = zc_session_entry_encode(r->pool, s, g->cache_mac_key, hash, &len);
     apr_time_t until = apr_time_now() + apr_time_from_sec(g->cache_ttl);
     if (s->expires_at < until)
         until = s->expires_at;
-    if (len > ZC_CACHE_MAX || !zc_cache_lock(g))
+    if (!data || len > ZC_CACHE_MAX || !zc_cache_lock(g))
         return;
-    apr_status_t rv = g->cache_provider->store(g->cache, r->server, hash, ZC_SHA256_LEN, until, data, len, r->pool);
+    /* A removal since the session was read (a logout, an unbind, a session
+     * event) means what was read may be gone: never put it back.  Removals
+     * move the generation under the same lock, before and after. */
+    apr_status_t rv = APR_SUCCESS;
+    int moved = zc_cache_generation_now(r->server) != gen;
+    if (!moved)
+        rv = g->cache_provider->store(g->cache, r->server, hash, ZC_SHA256_LEN, until, data, len, r->pool);
     zc_cache_unlock(g);
+    /* Caches without a lock (memcache, redis): a removal may have run
+     * between the check and the store; take the entry back out. */
+    if (!moved && !g->cache_mutex && zc_cache_generation_now(r->server) != gen)
+        g->cache_provider->remove(g->cache, r->server, hash, ZC_SHA256_LEN, r->pool);
     if (rv != APR_SUCCESS)
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r, ZCLOGNO(1704) "session not stored in the cache");
 }
@@ -147,12 +207,22 @@ void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t 
 void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
-    if (!g->cache_provider || !zc_cache_lock(g))
+    if (!g->cache_provider)
         return;
-    g->cache_provider->remove(g->cache, s, hash, ZC_SHA256_LEN, p);
-    zc_cache_unlock(g);
-    /* After the removal: a memo taken before it carries the old number. */
+    if (!zc_cache_lock(g)) {
+        /* The entry stays until its TTL; at least no memo or pending put
+         * may use what it held. */
+        zc_cache_generation_bump(s);
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     ZCLOGNO(1706) "session cache lock failed; an ended session stays cached until ZcyCASessionCacheTTL");
+        return;
+    }
+    /* Before: a put that read the session earlier sees the move and keeps
+     * out.  After: a memo taken before the removal carries the old number. */
     zc_cache_generation_bump(s);
+    g->cache_provider->remove(g->cache, s, hash, ZC_SHA256_LEN, p);
+    zc_cache_generation_bump(s);
+    zc_cache_unlock(g);
 }
 
 void zc_cache_generation_bump(server_rec *s)

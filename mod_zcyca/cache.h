@@ -16,7 +16,15 @@ void zc_cache_child_init(apr_pool_t *pchild, server_rec *s);
  * truth: callers re-check expiry and fall back to it). */
 int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s);
 /* Store for at most ZcyCASessionCacheTTL, never past the session's end. */
-void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s);
+/* Store s under hash, unless the node's cache generation moved from gen
+ * (read with zc_cache_generation_now before s was read): a removal since
+ * then may have ended the session. */
+/* ZcyCASessionCacheKey: the MAC key of the entries, from a file. */
+const char *zc_cache_key_file(cmd_parms *cmd, const char *arg);
+
+void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s, apr_uint32_t gen);
+/* The node's cache generation as it is now (0 without the shared number). */
+apr_uint32_t zc_cache_generation_now(const server_rec *s);
 void zc_cache_remove(request_rec *r, const unsigned char *hash);
 /* The same outside a request (the session-event listener). */
 void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash);

@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
@@ -111,8 +112,12 @@ static X509 *zc_cert_from_der(apr_pool_t *p, const unsigned char *der, size_t le
     if (len == 0 || len > ZC_CERT_MAX_DER)
         return NULL;
     x = d2i_X509(NULL, &q, (long)len);
-    if (x == NULL)
+    if (x == NULL) {
+        /* A refused certificate is the client's error, not ours: leave no
+         * entries on this thread's queue for a later, unrelated call. */
+        ERR_clear_error();
         return NULL;
+    }
     apr_pool_cleanup_register(p, x, zc_x509_free, apr_pool_cleanup_null);
     if (q != der + len)
         return NULL;

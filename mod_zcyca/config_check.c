@@ -31,6 +31,10 @@ int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     if (g->providers->nelts > 0 && !g->db_conninfo)
         return zc_check_fail(s, "ZcyCAProvider is set but ZcyCADatabase is not: add ZcyCADatabase "
                                 "\"host=... dbname=zcyca user=...\" at server level");
+    if (g->cache_provider && !g->cache_node_local && !g->cache_key_file)
+        return zc_check_fail(s, "ZcyCASessionCache is a cache that several nodes share, so its entries need a key that "
+                                "every node has: add ZcyCASessionCacheKey /etc/zcyca/session-cache.key (the same file "
+                                "on every node; make it with openssl rand -out FILE 48)");
     for (server_rec *v = s; v; v = v->next) {
         zc_srv_cfg_t *sc = zc_srv_cfg(v);
         if (sc->session_idle > sc->session_max)

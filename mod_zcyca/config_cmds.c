@@ -75,6 +75,12 @@ static const char *zc_cmd_session_cache(cmd_parms *cmd, void *dc, const char *ar
     return err ? err : zc_cache_configure(cmd, arg);
 }
 
+static const char *zc_cmd_session_cache_key(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *err = zc_cmd_global_only(cmd);
+    return err ? err : zc_cache_key_file(cmd, arg);
+}
+
 static const char *zc_cmd_session_cache_ttl(cmd_parms *cmd, void *dc, const char *arg)
 {
     const char *why, *err = zc_cmd_global_only(cmd);
@@ -279,6 +285,8 @@ const command_rec zc_cmds[] = {
                   "seconds between looks at changed CRL files (default 60)"),
     AP_INIT_TAKE1("ZcyCASessionCache", zc_cmd_session_cache, NULL, RSRC_CONF,
                   "socache for session look-ups: shmcb[:path(size)], memcache:host:port, redis:host:port"),
+    AP_INIT_TAKE1("ZcyCASessionCacheKey", zc_cmd_session_cache_key, NULL, RSRC_CONF,
+                  "file with the secret (32+ bytes) that authenticates cache entries; the same on every node"),
     AP_INIT_TAKE1("ZcyCASessionCacheTTL", zc_cmd_session_cache_ttl, NULL, RSRC_CONF,
                   "seconds a node may trust a cached session (default 60)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,

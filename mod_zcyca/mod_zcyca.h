@@ -45,6 +45,8 @@ typedef struct {
     long cache_ttl;             /* ZcyCASessionCacheTTL */
     apr_uint32_t *cache_generation; /* shared memory, bumped by every removal (cache.c) */
     int cache_node_local;       /* shmcb, dbm: only this node's children change it */
+    unsigned char cache_mac_key[32]; /* MAC of cache entries (session_entry.h) */
+    const char *cache_key_file; /* ZcyCASessionCacheKey, NULL: a random key per start */
     struct zc_revocation_child_t *revocation; /* per-child CRL state, set in child_init */
 } zc_global_t;
 

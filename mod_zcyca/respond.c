@@ -37,16 +37,34 @@ zc_err_t zc_read_body(request_rec *r, const char **buf, apr_size_t *len)
 {
     apr_off_t limit = zc_srv_cfg(r->server)->max_body;
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    apr_off_t declared;
-    if (cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > limit)
+    apr_off_t declared = -1;
+    if (cl && (apr_strtoff(&declared, cl, NULL, 10) != APR_SUCCESS || declared < 0))
+        declared = -1;
+    if (declared > limit)
         return ZC_E_PAYLOAD_TOO_LARGE;
     if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK)
         return ZC_E_BAD_REQUEST;
-    char *data = apr_palloc(r->pool, (apr_size_t)limit + 1);
+    /* As much room as the body says it needs, not ZcyCAMaxBody for every
+     * request; a chunked body grows its buffer by doubling up to the limit. */
+    apr_size_t cap = declared >= 0 ? (apr_size_t)declared + 1 : 8192;
+    if (cap > (apr_size_t)limit + 1)
+        cap = (apr_size_t)limit + 1;
+    char *data = apr_palloc(r->pool, cap + 1);
     apr_size_t got = 0;
     if (ap_should_client_block(r)) {
         long n;
-        while ((n = ap_get_client_block(r, data + got, (apr_size_t)limit + 1 - got)) > 0) {
+        for (;;) {
+            if (got == cap) {
+                if (cap > (apr_size_t)limit)
+                    return ZC_E_PAYLOAD_TOO_LARGE;
+                apr_size_t bigger = cap * 2 > (apr_size_t)limit + 1 ? (apr_size_t)limit + 1 : cap * 2;
+                char *more = apr_palloc(r->pool, bigger + 1);
+                memcpy(more, data, got);
+                data = more;
+                cap = bigger;
+            }
+            if ((n = ap_get_client_block(r, data + got, cap - got)) <= 0)
+                break;
             got += (apr_size_t)n;
             if (got > (apr_size_t)limit)
                 return ZC_E_PAYLOAD_TOO_LARGE;

@@ -115,7 +115,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
         h = buf;
     }
     /* Read before the cache: a removal after this point moves it on. */
-    apr_uint32_t gen;
+    apr_uint32_t gen, gen_read = zc_cache_generation_now(r->server);
     int memo = m && zc_cache_generation(r->server, &gen);
     /* Touch when the idle expiry would move by more than a minute, or a
      * quarter of the idle time for short ones. */
@@ -154,7 +154,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
                 return ZC_E_LOGIN_REQUIRED;
             }
             s->last_seen_at = s->cached_at = now;
-            zc_cache_put(r, h, s);
+            zc_cache_put(r, h, s, gen_read);
         }
     }
     else {
@@ -170,7 +170,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
         s->cached_at = apr_time_now(); /* the TTL runs on this node's clock, like the cache's expiry */
         if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK && alive)
             s->last_seen_at = now;
-        zc_cache_put(r, h, s);
+        zc_cache_put(r, h, s, gen_read);
     }
     rq->session_looked_up = 1;
     s->token_hash_hex = zc_hex(r->pool, h, 4);
@@ -231,17 +231,19 @@ zc_err_t zc_session_destroy(request_rec *r, apr_int64_t *account_id)
 {
     const unsigned char *h = zc_session_token_hash(r);
     *account_id = 0;
+    /* The row first: removed before it, the entry could be put back from
+     * the row by a request on another node in between.  When the row stays,
+     * so do the cookie and the entry: the session is still alive. */
+    zc_err_t e = h ? zc_q_session_delete(r, h, account_id) : ZC_OK;
+    if (e != ZC_OK)
+        return e;
     zc_session_set_cookie(r, "", 1);
     zc_req_t *rq = zc_req(r);
     rq->session = NULL;
     rq->session_looked_up = 1;
-    if (!h)
-        return ZC_OK;
-    /* The row first: removed before it, the entry could be put back from
-     * the row by a request on another node in between. */
-    zc_err_t e = zc_q_session_delete(r, h, account_id);
-    zc_cache_remove(r, h);
-    return e;
+    if (h)
+        zc_cache_remove(r, h);
+    return ZC_OK;
 }
 
 const char *zc_session_json(request_rec *r, const zc_session_t *s)

@@ -8,7 +8,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 91, need_module('zcyca');
+plan tests => 95, need_module('zcyca');
 
 my $R  = make_region(uniq('r-on'), 1, 'pa', 'pb', 'pc');
 my $ROFF = make_region(uniq('r-off'), 0, 'pa');
@@ -220,6 +220,20 @@ my ($dis_row) = db()->selectrow_array(
 is($dis_row, 2, 'the disabled account\'s two failures (the table above, the reasons check) name the account');
 
 # --- logout ----------------------------------------------------------------
+# A logout whose DELETE fails leaves the session alive: 503, and the cookie stays (issue 13, finding 8).
+db()->do(q{CREATE OR REPLACE FUNCTION zcyca.zc_test_no_delete() RETURNS trigger LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'test: session delete refused'; END $$});
+db()->do(q{CREATE TRIGGER zc_test_no_delete BEFORE DELETE ON zcyca.sessions FOR EACH ROW
+           EXECUTE FUNCTION zcyca.zc_test_no_delete()});
+$r = req('POST', tls_url('/ca/logout'), cookie => $cookie2, json => {}, origin => 1);
+db()->do('DROP TRIGGER zc_test_no_delete ON zcyca.sessions');
+db()->do('DROP FUNCTION zcyca.zc_test_no_delete()');
+is(code_of($r), '503 SERVICE_UNAVAILABLE', 'a logout whose delete fails → 503, not 204');
+ok(!$r->{cookies}{zcyca_session}, '... and does not clear the cookie of the session that is still alive');
+is(req('GET', tls_url('/ca/session'), cookie => $cookie2)->{code}, 200, '... which still works');
+my ($failed_out) = db()->selectrow_array(
+    "SELECT count(*) FROM zcyca.audit WHERE event = 'logout' AND account_id = ?", undef, $alice);
+is($failed_out, 0, '... and no logout is audited');
 $r = req('POST', tls_url('/ca/logout'), cookie => $cookie2, json => {}, origin => 1);
 is($r->{code}, 204, 'logout answers 204');
 like($r->{cookies}{zcyca_session}{attrs} // '', qr/Max-Age=0/, '... and clears the cookie');

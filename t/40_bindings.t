@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use ZcTest;
 use JSON::PP ();
 
-plan tests => 55, need_module('zcyca');
+plan tests => 57, need_module('zcyca');
 
 my $reg = make_region(uniq('bind'), 1, 'pa', 'pb');
 my $off = make_region(uniq('bind-off'), 0, 'pa');
@@ -90,6 +90,17 @@ is($r->{code}, 201, "an org admin binds a key to a colleague's account") or diag
 is($r->{json}{bound_by}{login}, $boss_l, '... bound_by is the admin');
 $r = req('GET', tls_url('/ca/bindings'), cookie => $boss_s);
 cmp_ok(scalar @{ $r->{json}{bindings} }, '>=', 3, 'the org admin sees the organisation\'s bindings');
+
+# --- an org admin without an organisation sees only their own (issue 13, finding 8) ---------
+my $lone = make_account(uniq('lone-admin'), region => $reg, org => 0, admin => 1);
+my $org0 = make_account(uniq('org0-user'), region => $reg, org => 0);
+bind_cert($org0, 'pa', issue_cert(uniq('k-org0'), ca => 'pa', key => 'ec'));
+add_user(login_of($lone), 'pw-lone');
+my $lone_s = password_login(login_of($lone), 'pw-lone')->{cookie};
+$r = req('GET', tls_url('/ca/bindings'), cookie => $lone_s);
+is_deeply($r->{json}{bindings}, [], 'an org admin with no organisation (org 0) sees no other account\'s bindings');
+$r = req('GET', tls_url('/ca/bindings/accounts'), cookie => $lone_s);
+is_deeply([map { $_->{login} } @{ $r->{json}{accounts} }], [login_of($lone)], '... and may bind only for themselves');
 
 # --- GET /ca/bindings/accounts: whom the caller may bind keys for (the CA绑定 dialog's 姓名) ---
 my $dis = make_account(uniq('disabled'), region => $reg, org => $org, status => 'disabled');

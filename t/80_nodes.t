@@ -26,10 +26,11 @@ use File::Path ();
 use Digest::SHA ();
 use POSIX ();
 use JSON::PP ();
+use File::Temp ();
 
 plan skip_all => 'ZCYCA_DB and ZCYCA_PKI are not set: run through scripts/check'
     unless $ENV{ZCYCA_DB} && $ENV{ZCYCA_PKI};
-plan tests => 47;
+plan tests => 52;
 
 my $TOP     = $ENV{ZCYCA_TOP} // "$FindBin::Bin/..";
 my $HTTPD   = $ENV{APACHE_TEST_HTTPD} // '/usr/sbin/apache2';
@@ -86,7 +87,8 @@ sub start_node {
     for my $try (1 .. 3) {
         my $port = free_port();
         my %v = (DIR => $dir, PORT => $port, LIBEXEC => $LIBEXEC, MODULE => $MODULE, PKI => pki(),
-                 DB => $ENV{ZCYCA_DB}, CACHE => $cache, CACHE_TTL => $o{ttl}, ORIGIN => $ORIGIN);
+                 DB => $ENV{ZCYCA_DB}, CACHE => $cache, CACHE_TTL => $o{ttl}, ORIGIN => $ORIGIN,
+                 CACHE_KEY => cache_key());
         (my $conf = $template) =~ s/\@([A-Z_]+)\@/defined $v{$1} ? $v{$1} : die "node.conf.in: no value for \@$1\@\n"/ge;
         spew("$dir/httpd.conf", $conf);
         unlink "$dir/error_log";
@@ -108,6 +110,13 @@ sub start_node {
         return undef;
     }
     return undef;
+}
+
+# The nodes' shared ZcyCASessionCacheKey file (48 random bytes), made once.
+sub cache_key {
+    my $f = "$RUN/session-cache.key";
+    system("openssl rand -out '$f' 48") == 0 or die "openssl rand\n" unless -s $f;
+    return $f;
 }
 
 # Stops the named nodes together (-k stop), then waits for their parents to exit.
@@ -336,7 +345,7 @@ stop_node(qw(shm-a shm-b));
     }
     ok($rport && $a && $b, 'redis and nodes A and B sharing it are up');
     SKIP: {
-        skip 'redis or the nodes did not start', 16 unless $rport && $a && $b;
+        skip 'redis or the nodes did not start', 21 unless $rport && $a && $b;
         my $r = login_on($a, $cert);
         is($r->{code}, 200, 'mutual-TLS login on A') or diag code_of($r), ' ', $r->{body};
         my $cookie = $r->{cookie};
@@ -357,6 +366,28 @@ stop_node(qw(shm-a shm-b));
         like($r->{body}, qr/node redis-b/, '... and B served it');
         is(session_login(get($b, '/ca/session', $cookie)), $login, 'GET /ca/session on B shows the same account');
         is(session_gets() - $before, 0, "... and B read the session from redis, not from PostgreSQL");
+
+        # Whoever can write to redis cannot log in as anyone (issue 13, finding 3): the entries
+        # carry a MAC over the entry and the key it is stored under, with the nodes' key.
+        my $chosen = 'Z' x 43;   # a token the attacker chose
+        my $ckey = 'zcyca-session:' . Digest::SHA::sha256_hex($chosen);
+        redis_cli($rport, 'COPY', $key, $ckey);
+        is(redis_cli($rport, 'EXISTS', $ckey), '1', 'a real entry copied (redis-cli COPY) under a token of the attacker\'s choosing');
+        is(get($a, '/app/index.html', "zcyca_session=$chosen")->{code}, 401, '... is refused');
+        my ($victim) = db()->selectrow_array(
+            "SELECT account_id FROM zcyca.sessions WHERE token_hash = decode(?, 'hex')", undef,
+            Digest::SHA::sha256_hex(token_of($cookie)));
+        my $strings = join '', map { "$_\0" } $login, 'Forged', '', 'ca', 'pa', 'k';
+        my $t = time * 1_000_000;
+        my $body = pack('q<7', $victim, 0, 0, $t, $t, $t + 3_600_000_000, $t) . $strings;
+        my $dir = File::Temp->newdir;
+        for my $forged (["ZS\x02\x00$body", 'a forged entry in the layout without a MAC'],
+                        ["ZS\x03\x00$body" . ("\xAA" x 32), 'a forged entry with a made-up MAC']) {
+            spew("$dir/entry", $forged->[0]);
+            system("redis-cli -h 127.0.0.1 -p $rport -x SET '$ckey' < '$dir/entry' >/dev/null 2>&1");
+            is(get($b, '/app/index.html', "zcyca_session=$chosen")->{code}, 401, "$forged->[1] is refused");
+        }
+        is(get($a, '/app/index.html', $cookie)->{code}, 200, '... and the real session keeps working');
 
         $r = logout_on($b, $cookie);
         is($r->{code}, 204, 'logout on B');
