@@ -68,6 +68,22 @@ const char *zc_binding_page_json(request_rec *r, PGresult *res, long limit)
     return zc_json_dump(r->pool, out);
 }
 
+const char *zc_account_page_json(request_rec *r, PGresult *res, long limit)
+{
+    json_t *list = json_array();
+    apr_int64_t last = 0;
+    int n = PQntuples(res);
+    for (int i = 0; i < n; i++) {
+        last = apr_atoi64(PQgetvalue(res, i, 0));
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)last, "login",
+                                              zc_col(r, res, i, 1), "name", zc_col(r, res, i, 2), "region",
+                                              zc_col(r, res, i, 3)));
+    }
+    json_t *out = json_pack("{s:o}", "accounts", list);
+    json_object_set_new(out, "next", n > 0 && n == limit ? json_integer((json_int_t)last) : json_null());
+    return zc_json_dump(r->pool, out);
+}
+
 zc_err_t zc_binding_get(request_rec *r, apr_int64_t id, zc_binding_t *b)
 {
     const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, id)};

@@ -25,6 +25,10 @@ json_t *zc_binding_json(request_rec *r, const zc_binding_t *b);
 /* {"bindings":[...],"next":<id of the last row when the page is full, else null>}. */
 const char *zc_binding_page_json(request_rec *r, PGresult *res, long limit);
 
+/* {"accounts":[{"id","login","name","region"}...],"next":<id or null>} of
+ * rows selected by ZC_Q_ACCOUNT_LIST_VISIBLE. */
+const char *zc_account_page_json(request_rec *r, PGresult *res, long limit);
+
 /* One binding by id; ZC_E_NOT_FOUND when there is none. */
 zc_err_t zc_binding_get(request_rec *r, apr_int64_t id, zc_binding_t *b);
 

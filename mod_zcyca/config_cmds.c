@@ -199,19 +199,34 @@ static const char *zc_cmd_tls_login(cmd_parms *cmd, void *dc, int on)
 
 /* ---- per directory ----------------------------------------------------- */
 
+/* The per-directory URLs; cmd->info says which (ZC_URL_*). */
+enum { ZC_URL_LOGIN = 1, ZC_URL_AFTER_LOGIN, ZC_URL_MANAGE, ZC_URL_TLS_LOGIN };
+
 static const char *zc_cmd_dir_url(cmd_parms *cmd, void *dc, const char *arg)
 {
+    static const char *const examples[] = {"", "/login.html", "/app/", "/ca-admin.html",
+                                           "https://login.zcy.example.gov.cn:8444/ca/login"};
     zc_dir_cfg_t *d = dc;
+    int which = (int)(apr_uintptr_t)cmd->info;
     const char *why = zc_parse_url(cmd->pool, arg);
     if (why)
-        return zc_cmd_fail(cmd, arg, why, cmd->info == (void *)1 ? "/login.html" : "/app/");
-    if (cmd->info == (void *)1) {
+        return zc_cmd_fail(cmd, arg, why, examples[which]);
+    switch (which) {
+    case ZC_URL_LOGIN:
         d->login_url = arg;
         d->login_url_set = 1;
-    }
-    else {
+        break;
+    case ZC_URL_AFTER_LOGIN:
         d->after_login = arg;
         d->after_login_set = 1;
+        break;
+    case ZC_URL_MANAGE:
+        d->manage_url = arg;
+        d->manage_url_set = 1;
+        break;
+    default:
+        d->tls_login_url = arg;
+        d->tls_login_url_set = 1;
     }
     return NULL;
 }
@@ -246,6 +261,8 @@ const command_rec zc_cmds[] = {
                   "provider id and spki-sha256|cert-sha256|issuer-serial|ext:<OID>"),
     AP_INIT_TAKE2("ZcyCAProviderDriverURL", zc_cmd_provider_driver_url, NULL, RSRC_CONF,
                   "provider id and the URL of its driver download"),
+    AP_INIT_TAKE3("ZcyCAProviderDriver", zc_cmd_provider_driver, NULL, RSRC_CONF,
+                  "provider id, the pages' driver adapter name and the URL of the local signing service"),
     AP_INIT_TAKE_ARGV("ZcyCAProviderAlgorithms", zc_cmd_provider_algorithms, NULL, RSRC_CONF,
                       "provider id and allowed signature algorithms"),
     AP_INIT_TAKE2("ZcyCAProviderSignedData", zc_cmd_provider_signed_data, NULL, RSRC_CONF,
@@ -286,9 +303,13 @@ const command_rec zc_cmds[] = {
                  "On for the mutual-TLS login host: certificate errors reach the module, which names them"),
     AP_INIT_ITERATE("ZcyCAPasswordProvider", zc_cmd_password_provider, NULL, OR_AUTHCFG | ACCESS_CONF,
                     "authn providers that check passwords for POST /ca/password-login (like AuthBasicProvider)"),
-    AP_INIT_TAKE1("ZcyCALoginURL", zc_cmd_dir_url, (void *)1, OR_AUTHCFG | RSRC_CONF,
+    AP_INIT_TAKE1("ZcyCALoginURL", zc_cmd_dir_url, (void *)ZC_URL_LOGIN, OR_AUTHCFG | RSRC_CONF,
                   "where browsers without a session are sent"),
-    AP_INIT_TAKE1("ZcyCAAfterLogin", zc_cmd_dir_url, (void *)2, OR_AUTHCFG | RSRC_CONF,
+    AP_INIT_TAKE1("ZcyCAAfterLogin", zc_cmd_dir_url, (void *)ZC_URL_AFTER_LOGIN, OR_AUTHCFG | RSRC_CONF,
                   "where a browser goes after a successful form login"),
+    AP_INIT_TAKE1("ZcyCAManageURL", zc_cmd_dir_url, (void *)ZC_URL_MANAGE, OR_AUTHCFG | RSRC_CONF,
+                  "the CA管理 page (binding keys), linked from error pages of unbound keys"),
+    AP_INIT_TAKE1("ZcyCATLSLoginURL", zc_cmd_dir_url, (void *)ZC_URL_TLS_LOGIN, OR_AUTHCFG | RSRC_CONF,
+                  "URL of /ca/login on the mutual-TLS login host, told to pages by /ca/providers"),
     {NULL}
 };

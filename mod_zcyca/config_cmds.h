@@ -14,6 +14,8 @@ const char *zc_cmd_provider(cmd_parms *cmd, void *dc, const char *id, const char
 const char *zc_cmd_provider_trust(cmd_parms *cmd, void *dc, const char *id, const char *path);
 const char *zc_cmd_provider_key_id(cmd_parms *cmd, void *dc, const char *id, const char *mode);
 const char *zc_cmd_provider_driver_url(cmd_parms *cmd, void *dc, const char *id, const char *url);
+const char *zc_cmd_provider_driver(cmd_parms *cmd, void *dc, const char *id, const char *adapter,
+                                   const char *url);
 const char *zc_cmd_provider_algorithms(cmd_parms *cmd, void *dc, int argc, char *const argv[]);
 const char *zc_cmd_provider_signed_data(cmd_parms *cmd, void *dc, const char *id, const char *what);
 const char *zc_cmd_provider_policy(cmd_parms *cmd, void *dc, int argc, char *const argv[]);

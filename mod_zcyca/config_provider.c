@@ -88,6 +88,23 @@ const char *zc_cmd_provider_driver_url(cmd_parms *cmd, void *dc, const char *id,
     return NULL;
 }
 
+const char *zc_cmd_provider_driver(cmd_parms *cmd, void *dc, const char *id, const char *adapter,
+                                   const char *url)
+{
+    const char *err, *why, *ex = "jlca sof-json http://127.0.0.1:18901";
+    zc_provider_t *pv = zc_cmd_provider_arg(cmd, id, &err);
+    if (!pv)
+        return err;
+    const char *all = apr_pstrcat(cmd->pool, id, " ", adapter, " ", url ? url : "", NULL);
+    if (!url)
+        return zc_cmd_fail(cmd, all, "takes a provider id, an adapter name and the local service URL", ex);
+    if ((why = zc_parse_adapter_name(adapter)) || (why = zc_parse_local_url(cmd->pool, url)))
+        return zc_cmd_fail(cmd, all, why, ex);
+    pv->driver_adapter = adapter;
+    pv->driver_endpoint = url;
+    return NULL;
+}
+
 const char *zc_cmd_provider_algorithms(cmd_parms *cmd, void *dc, int argc, char *const argv[])
 {
     const char *err, *why, *ex = "jlca sm2-sm3 rsa-sha256";

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include <apr_strings.h>
+#include <apr_escape.h>
 #include <jansson.h>
 
 #include "errors.h"
@@ -155,7 +156,36 @@ static int zc_err_link_ok(const char *url)
     "body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}" \
     "h1{font-size:1.4em;color:#a00}h2{font-size:1.1em}p.code{color:#666}"
 
-const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url)
+static char *zc_err_link(apr_pool_t *p, char *page, const char *url, const char *text)
+{
+    return apr_pstrcat(p, page, "<li><a href=\"", zc_html_escape(p, url), "\">", text, "</a></li>", NULL);
+}
+
+/* A page that says what went wrong must also say where to go: a dead end
+ * is what users of a failed form login met before. */
+static char *zc_err_leads_on(apr_pool_t *p, char *page, zc_err_t e, const zc_err_links_t *links)
+{
+    const char *login = links && zc_err_link_ok(links->login_url) ? links->login_url : NULL;
+    const char *manage = links && zc_err_link_ok(links->manage_url) ? links->manage_url : NULL;
+    if (!login && !(e == ZC_E_NOT_BOUND && manage))
+        return page;
+    page = apr_pstrcat(p, page, "<ul class=\"next\">", NULL);
+    if (e == ZC_E_NOT_BOUND && login) {
+        const char *to = apr_pstrcat(p, login, strchr(login, '?') ? "&" : "?", "tab=password",
+                                     manage ? "&return=" : "", manage ? apr_pescape_urlencoded(p, manage) : "",
+                                     NULL);
+        page = zc_err_link(p, page, to, "使用账号密码登录并绑定（Log in with password and bind）");
+    }
+    if (e == ZC_E_NOT_BOUND && manage)
+        page = zc_err_link(p, page, manage, "CA管理（CA management）");
+    if (login)
+        page = zc_err_link(p, page, login, "返回登录页（Back to login）");
+    return apr_pstrcat(p, page, "</ul>", NULL);
+}
+
+#define ZC_ERR_STYLE_NEXT "ul.next{list-style:none;padding:0}ul.next li{margin:.4em 0}"
+
+const char *zc_err_html(apr_pool_t *p, zc_err_t e, const zc_err_links_t *links)
 {
     const zc_err_info_t *info = zc_err_row(e);
     const char *zh = zc_html_escape(p, info->zh);
@@ -164,7 +194,7 @@ const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url)
     page = apr_pstrcat(p,
                        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                       "<title>", zh, "</title><style>" ZC_ERR_STYLE "</style></head><body>"
+                       "<title>", zh, "</title><style>" ZC_ERR_STYLE ZC_ERR_STYLE_NEXT "</style></head><body>"
                        "<h1>", zh, "</h1><p>", zc_html_escape(p, info->en), "</p>"
                        "<p class=\"code\">错误代码 / code: ", zc_html_escape(p, info->code), "</p>",
                        NULL);
@@ -176,8 +206,6 @@ const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url)
                                    zc_html_escape(p, zc_reason_en[i]), "）</li>", NULL);
         page = apr_pstrcat(p, page, "</ul>", NULL);
     }
-    if (zc_err_link_ok(back_url))
-        page = apr_pstrcat(p, page, "<p><a href=\"", zc_html_escape(p, back_url), "\">返回</a></p>",
-                           NULL);
+    page = zc_err_leads_on(p, page, e, links);
     return apr_pstrcat(p, page, "</body></html>", NULL);
 }

@@ -46,11 +46,20 @@ const char *zc_err_reason_en(unsigned i);
  * the code, in bit order. */
 const char *zc_err_json(apr_pool_t *p, zc_err_t e);
 
+/* Where an error page leads on (ZcyCALoginURL, ZcyCAManageURL); either may
+ * be NULL.  Only local paths and http(s) URLs ever become links. */
+typedef struct {
+    const char *login_url;
+    const char *manage_url;
+} zc_err_links_t;
+
 /* A complete, self-contained HTML5 page (lang zh-CN, UTF-8) with the same
  * content: message, message_en, code, and the reasons as a list under the
- * heading 可能失败原因.  back_url, when not NULL, becomes a "返回" link.
- * Every string placed in the page is HTML-escaped. */
-const char *zc_err_html(apr_pool_t *p, zc_err_t e, const char *back_url);
+ * heading 可能失败原因.  Then the ways on: 返回登录页 (login_url), and for
+ * NOT_BOUND 使用账号密码登录并绑定 (login_url?tab=password&return=manage_url)
+ * and CA管理 (manage_url).  links may be NULL.  Every string placed in the
+ * page is HTML-escaped. */
+const char *zc_err_html(apr_pool_t *p, zc_err_t e, const zc_err_links_t *links);
 
 /* HTML-escape s (& < > " ') into a pool string. */
 const char *zc_html_escape(apr_pool_t *p, const char *s);

@@ -31,6 +31,9 @@ static int zc_may_act_for(const zc_account_t *me, apr_int64_t account_id, apr_in
     return account_id == me->id || (me->is_org_admin && me->org_id != 0 && org_id == me->org_id);
 }
 
+/* GET /ca/bindings (the bindings) and GET /ca/bindings/accounts (whom the
+ * caller may bind keys for: the 姓名 list of the CA绑定 dialog).  Both are
+ * pages of what zc_may_act_for allows. */
 static int zc_bindings_list(request_rec *r, const zc_account_t *me)
 {
     long limit;
@@ -41,10 +44,14 @@ static int zc_bindings_list(request_rec *r, const zc_account_t *me)
     const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->id),
                        apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->org_id), me->is_org_admin ? "true" : "false",
                        apr_psprintf(r->pool, "%" APR_INT64_T_FMT, after), apr_psprintf(r->pool, "%ld", limit)};
+    size_t n = strlen(r->uri);
+    int accounts = n >= 9 && strcmp(r->uri + n - 9, "/accounts") == 0;
     PGresult *res;
-    if ((e = zc_db_exec(r, ZC_Q_BINDING_LIST_VISIBLE, v, NULL, NULL, &res)) != ZC_OK)
+    if ((e = zc_db_exec(r, accounts ? ZC_Q_ACCOUNT_LIST_VISIBLE : ZC_Q_BINDING_LIST_VISIBLE, v, NULL, NULL, &res))
+        != ZC_OK)
         return zc_respond_error(r, e);
-    return zc_respond_json(r, HTTP_OK, zc_binding_page_json(r, res, limit));
+    return zc_respond_json(r, HTTP_OK, accounts ? zc_account_page_json(r, res, limit)
+                                                : zc_binding_page_json(r, res, limit));
 }
 
 /* The proof of possession: a bind challenge for this very account, or the

@@ -73,9 +73,17 @@ int zc_h_providers(request_rec *r)
         json_t *o = json_pack("{s:s, s:s, s:o, s:o}", "id", pv->id, "name", pv->name, "methods", methods,
                               "algorithms", algs);
         json_object_set_new(o, "driver_url", pv->driver_url ? json_string(pv->driver_url) : json_null());
+        /* What the pages' driver bridge needs: which adapter talks to the
+         * provider's local signing service, where, and what it signs. */
+        json_object_set_new(o, "driver", pv->driver_adapter ? json_pack("{s:s, s:s}", "adapter", pv->driver_adapter,
+                                                                        "url", pv->driver_endpoint)
+                                                            : json_null());
+        json_object_set_new(o, "signed_data", json_string(pv->signs_nonce ? "nonce" : "tbs"));
         json_array_append_new(list, o);
     }
-    json_t *out = json_pack("{s:o}", "providers", list);
+    const char *tls_login = zc_dir_cfg(r)->tls_login_url;
+    json_t *out = json_pack("{s:o, s:o}", "providers", list, "tls_login_url",
+                            tls_login ? json_string(tls_login) : json_null());
     if (region)
         json_object_set_new(out, "region", json_string(region));
     return zc_respond_json(r, HTTP_OK, zc_json_dump(r->pool, out));

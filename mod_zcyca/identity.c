@@ -171,7 +171,7 @@ apr_status_t zc_identity_error_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     /* mod_authz_core answers 401 for a known user who is denied (so Basic
      * users may retry); a session of the wrong method is a 403. */
     r->status = zc_err_info(e)->status;
-    const char *body = zc_wants_html(r) ? zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url) : zc_err_json(r->pool, e);
+    const char *body = zc_wants_html(r) ? zc_error_page(r, e) : zc_err_json(r->pool, e);
     ap_set_content_type(r, zc_wants_html(r) ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     apr_table_setn(r->notes, "zcyca-error", zc_err_info(e)->code);

@@ -67,6 +67,8 @@ typedef struct {
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \
     X(const char *, after_login, "/")                                     \
+    X(const char *, manage_url, NULL)   /* CA管理, linked from NOT_BOUND */  \
+    X(const char *, tls_login_url, NULL) /* /ca/login on the mTLS host */   \
     X(apr_array_header_t *, password_providers, NULL) /* authn names */
 
 #define ZC_DECL_FIELD(t, n, d) t n; unsigned n##_set : 1;

@@ -335,6 +335,36 @@ const char *zc_parse_url(apr_pool_t *p, const char *arg)
     return zc_parse_authority(p, rest, strcspn(rest, "/?#"), defport, &auth);
 }
 
+/* A driver's signing service runs on the user's own computer: the page
+ * calls it on loopback, never on a LAN or public address. */
+const char *zc_parse_local_url(apr_pool_t *p, const char *arg)
+{
+    const char *why = zc_parse_url(p, arg), *rest, *auth, *colon;
+    if (why)
+        return why;
+    if (arg[0] == '/')
+        return "give an absolute http(s) URL of the local service (http://127.0.0.1:<port>)";
+    rest = arg + (strncasecmp(arg, "https://", 8) == 0 ? 8 : 7);
+    zc_parse_authority(p, rest, strcspn(rest, "/?#"), 0, &auth);
+    colon = auth[0] == '[' ? strchr(auth, ']') + 1 : strchr(auth, ':');
+    size_t hlen = colon && *colon ? (size_t)(colon - auth) : strlen(auth);
+    if ((hlen == 9 && strncmp(auth, "127.0.0.1", 9) == 0) || (hlen == 9 && strncmp(auth, "localhost", 9) == 0)
+        || (hlen == 5 && strncmp(auth, "[::1]", 5) == 0))
+        return NULL;
+    return "the host must be 127.0.0.1, localhost or [::1] (a signing service on the user's computer)";
+}
+
+const char *zc_parse_adapter_name(const char *arg)
+{
+    size_t n = arg ? strlen(arg) : 0;
+    if (n == 0 || n > 32)
+        return "an adapter name has 1 to 32 characters";
+    for (size_t i = 0; i < n; i++)
+        if (!(arg[i] >= 'a' && arg[i] <= 'z') && !zc_is_digit(arg[i]) && arg[i] != '-')
+            return "an adapter name has only a-z, 0-9 and -";
+    return NULL;
+}
+
 /* ---- cookies --------------------------------------------------------------- */
 
 const char *zc_parse_cookie_name(apr_pool_t *p, const char *arg)

@@ -45,6 +45,13 @@ const char *zc_origin_normalize(apr_pool_t *p, const char *hdr);
  * login and after-login targets).  No control characters or spaces. */
 const char *zc_parse_url(apr_pool_t *p, const char *arg);
 
+/* An absolute http(s) URL on loopback (127.0.0.1, localhost, [::1]): a
+ * driver's local signing service (ZcyCAProviderDriver). */
+const char *zc_parse_local_url(apr_pool_t *p, const char *arg);
+
+/* The name of a page-side driver adapter: [a-z0-9-]{1,32}. */
+const char *zc_parse_adapter_name(const char *arg);
+
 /* Signature algorithm names of ZcyCAProviderAlgorithms. */
 #define ZC_ALG_SM2_SM3        (1u << 0)
 #define ZC_ALG_RSA_SHA256     (1u << 1)

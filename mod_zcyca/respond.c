@@ -83,6 +83,13 @@ int zc_respond_json(request_rec *r, int status, const char *json)
     return zc_respond_body(r, status, "application/json; charset=utf-8", json);
 }
 
+const char *zc_error_page(request_rec *r, zc_err_t e)
+{
+    const zc_dir_cfg_t *d = zc_dir_cfg(r);
+    zc_err_links_t links = {d->login_url, d->manage_url};
+    return zc_err_html(r->pool, e, &links);
+}
+
 int zc_respond_error(request_rec *r, zc_err_t e)
 {
     const zc_err_info_t *info = zc_err_info(e);
@@ -94,8 +101,7 @@ int zc_respond_error(request_rec *r, zc_err_t e)
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
     if (!zc_wants_html(r))
         return zc_respond_json(r, info->status, zc_err_json(r->pool, e));
-    return zc_respond_body(r, info->status, "text/html; charset=utf-8",
-                           zc_err_html(r->pool, e, zc_dir_cfg(r)->login_url));
+    return zc_respond_body(r, info->status, "text/html; charset=utf-8", zc_error_page(r, e));
 }
 
 int zc_respond_redirect(request_rec *r, int status, const char *url)

@@ -19,6 +19,9 @@ const char *zc_media_type(request_rec *r);
 /* Write a complete response; all return OK (the handler's return value). */
 int zc_respond_json(request_rec *r, int status, const char *json);
 int zc_respond_error(request_rec *r, zc_err_t e);
+
+/* The HTML error page of e with this location's ways on (login, CA管理). */
+const char *zc_error_page(request_rec *r, zc_err_t e);
 int zc_respond_redirect(request_rec *r, int status, const char *url);
 int zc_respond_no_content(request_rec *r);
 

@@ -22,7 +22,9 @@ typedef struct {
     zc_trust_t *trust;       /* loaded in post_config */
     zc_keyid_mode_t keyid_mode;
     const char *keyid_oid;   /* for ZC_KEYID_EXT */
-    const char *driver_url;  /* may be NULL */
+    const char *driver_url;  /* download page of the driver, may be NULL */
+    const char *driver_adapter;  /* ZcyCAProviderDriver: the pages' adapter name, may be NULL */
+    const char *driver_endpoint; /* and the local signing service it talks to */
     unsigned algorithms;     /* ZC_ALG_* bits */
     int signs_nonce;         /* ZcyCAProviderSignedData nonce: drivers sign the nonce alone */
     int policy_all;          /* ZcyCAProviderPolicy all (else any) */

@@ -8,7 +8,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 85, need_module('zcyca');
+plan tests => 90, need_module('zcyca');
 
 my $R  = make_region(uniq('r-on'), 1, 'pa', 'pb', 'pc');
 my $ROFF = make_region(uniq('r-off'), 0, 'pa');
@@ -193,6 +193,16 @@ my $page = $r->{body};
 utf8::decode($page);
 like($page, qr/可能失败原因/, '... that lists the possible reasons');
 like($page, qr/CA锁未绑定账号/, '... including the one for NOT_BOUND');
+# ... and it leads on: password login (then CA管理), CA管理, back to the login page
+like($page, qr{<a href="/login\.html\?tab=password&amp;return=%2fca-admin\.html">使用账号密码登录并绑定},
+     'NOT_BOUND page: a link to password login that returns to CA管理 (ZcyCAManageURL)');
+like($page, qr{<a href="/ca-admin\.html">CA管理}, '... a link to CA管理');
+like($page, qr{<a href="/login\.html">返回登录页}, '... and back to the login page (ZcyCALoginURL)');
+$r = req('POST', tls_url('/ca/login'), cert => $c{exp}, form => 'provider=pa', origin => 1, accept => 'text/html');
+$page = $r->{body};
+utf8::decode($page);
+like($page, qr{<a href="/login\.html">返回登录页}, 'an expired key\'s page leads back to the login page');
+unlike($page, qr/tab=password|CA管理/, '... but not to binding, which would not help');
 
 # --- audit -----------------------------------------------------------------
 my ($ok_rows) = db()->selectrow_array(

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use ZcTest;
 use JSON::PP ();
 
-plan tests => 47, need_module('zcyca');
+plan tests => 55, need_module('zcyca');
 
 my $reg = make_region(uniq('bind'), 1, 'pa', 'pb');
 my $off = make_region(uniq('bind-off'), 0, 'pa');
@@ -90,6 +90,27 @@ is($r->{code}, 201, "an org admin binds a key to a colleague's account") or diag
 is($r->{json}{bound_by}{login}, $boss_l, '... bound_by is the admin');
 $r = req('GET', tls_url('/ca/bindings'), cookie => $boss_s);
 cmp_ok(scalar @{ $r->{json}{bindings} }, '>=', 3, 'the org admin sees the organisation\'s bindings');
+
+# --- GET /ca/bindings/accounts: whom the caller may bind keys for (the CA绑定 dialog's 姓名) ---
+my $dis = make_account(uniq('disabled'), region => $reg, org => $org, status => 'disabled');
+$r = req('GET', tls_url('/ca/bindings/accounts'), cookie => $boss_s);
+is($r->{code}, 200, 'GET /ca/bindings/accounts');
+my @acc = map { $_->{login} } @{ $r->{json}{accounts} };
+is_deeply([sort @acc], [sort $me_l, $col_l, $boss_l, $off_l], "an org admin: the organisation's active accounts")
+    or diag explain \@acc;
+my ($colrow) = grep { $_->{login} eq $col_l } @{ $r->{json}{accounts} };
+is_deeply([$colrow->{id}, $colrow->{name}, $colrow->{region}], [$col, '同事', $reg], '... each with id, name and region');
+ok(exists $r->{json}{next} && !defined $r->{json}{next}, '... on one page (next null)');
+$r = req('GET', tls_url('/ca/bindings/accounts?limit=2'), cookie => $boss_s);
+my @page1 = map { $_->{login} } @{ $r->{json}{accounts} };
+my $r2 = req('GET', tls_url("/ca/bindings/accounts?limit=2&after=$r->{json}{next}"), cookie => $boss_s);
+is_deeply([sort @page1, map { $_->{login} } @{ $r2->{json}{accounts} }], [sort @acc], '... and in pages (limit, after)');
+$r = req('GET', tls_url('/ca/bindings/accounts'), cookie => $me_s);
+is_deeply([map { $_->{login} } @{ $r->{json}{accounts} }], [$me_l], 'a plain user: only their own account');
+$r = req('GET', tls_url('/ca/bindings/accounts?limit=0'), cookie => $me_s);
+is(code_of($r), '400 BAD_REQUEST', 'a bad limit → BAD_REQUEST');
+$r = req('GET', tls_url('/ca/bindings/accounts'), accept => 'application/json');
+is(code_of($r), '401 LOGIN_REQUIRED', 'no session → LOGIN_REQUIRED');
 my $k4 = issue_cert(uniq('k4'), ca => 'pa', key => 'ec');
 $r = bind_key($me_s, $col_l, $k4, challenge_account => $me_l);
 is(code_of($r), '403 NOT_PERMITTED', "a plain user binding to a colleague's account → NOT_PERMITTED");

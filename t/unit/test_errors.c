@@ -149,27 +149,60 @@ static void zc_t_html_all(void **state)
     }
 }
 
+static const char *zc_t_page(apr_pool_t *p, zc_err_t e, const char *login, const char *manage)
+{
+    zc_err_links_t links = {login, manage};
+    return zc_err_html(p, e, &links);
+}
+
 static void zc_t_html_back_link(void **state)
 {
-    const char *page = zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "/login?a=1&b=\"><script>x</script>");
+    const char *page = zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "/login?a=1&b=\"><script>x</script>", NULL);
 
-    assert_non_null(strstr(page, "<a href=\"/login?a=1&amp;b=&quot;&gt;&lt;script&gt;x&lt;/script&gt;\">返回</a>"));
+    assert_non_null(strstr(page, "<a href=\"/login?a=1&amp;b=&quot;&gt;&lt;script&gt;x&lt;/script&gt;\">返回登录页"));
     assert_null(strstr(page, "<script"));
-    assert_non_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "https://a.example/x"),
+    assert_non_null(strstr(zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "https://a.example/x", NULL),
                            "<a href=\"https://a.example/x\">"));
     /* Only paths and http(s) URLs become links. */
-    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "javascript:alert(1)"), "<a "));
-    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "//evil.example/"), "<a "));
-    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, "/\\evil.example/"), "<a "));
-    assert_null(strstr(zc_err_html(*state, ZC_E_CERT_UNTRUSTED, ""), "<a "));
+    assert_null(strstr(zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "javascript:alert(1)", NULL), "<a "));
+    assert_null(strstr(zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "//evil.example/", NULL), "<a "));
+    assert_null(strstr(zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "/\\evil.example/", NULL), "<a "));
+    assert_null(strstr(zc_t_page(*state, ZC_E_CERT_UNTRUSTED, "", NULL), "<a "));
     /* An invalid value still renders a page. */
     assert_non_null(strstr(zc_err_html(*state, ZC_OK, NULL), "SERVICE_UNAVAILABLE"));
+}
+
+/* NOT_BOUND asks the user to log in with a password and bind: the page
+ * links there, and to CA管理; other codes only lead back to the login. */
+static void zc_t_html_not_bound_links(void **state)
+{
+    const char *page = zc_t_page(*state, ZC_E_NOT_BOUND, "https://a.example/login.html",
+                                 "https://a.example/ca-admin.html?x=1&y=2");
+
+    assert_non_null(strstr(page, "<a href=\"https://a.example/login.html?tab=password&amp;return="
+                                 "https%3a%2f%2fa.example%2fca-admin.html%3fx%3d1%26y%3d2\">使用账号密码登录并绑定"));
+    assert_non_null(strstr(page, "<a href=\"https://a.example/ca-admin.html?x=1&amp;y=2\">CA管理"));
+    assert_non_null(strstr(page, "<a href=\"https://a.example/login.html\">返回登录页"));
+    /* A login URL with a query gets &tab=, and without CA管理 no return. */
+    page = zc_t_page(*state, ZC_E_NOT_BOUND, "/login.html?lang=en", NULL);
+    assert_non_null(strstr(page, "<a href=\"/login.html?lang=en&amp;tab=password\">"));
+    assert_null(strstr(page, "CA管理"));
+    /* CA管理 alone still leads on; a javascript: one does not. */
+    page = zc_t_page(*state, ZC_E_NOT_BOUND, NULL, "/ca-admin.html");
+    assert_non_null(strstr(page, "<a href=\"/ca-admin.html\">CA管理"));
+    assert_null(strstr(page, "使用账号密码登录并绑定"));
+    assert_null(strstr(zc_t_page(*state, ZC_E_NOT_BOUND, NULL, "javascript:x()"), "<a "));
+    /* Other codes: no password or CA管理 link. */
+    page = zc_t_page(*state, ZC_E_CERT_EXPIRED, "/login.html", "/ca-admin.html");
+    assert_null(strstr(page, "tab=password"));
+    assert_null(strstr(page, "CA管理"));
+    assert_non_null(strstr(page, "返回登录页"));
 }
 
 static const struct CMUnitTest zc_t_tests[] = {
     cmocka_unit_test(zc_t_table), cmocka_unit_test(zc_t_by_code), cmocka_unit_test(zc_t_reasons),
     ZC_T(zc_t_json_exact), ZC_T(zc_t_json_all), ZC_T(zc_t_json_invalid), ZC_T(zc_t_escape),
-    ZC_T(zc_t_html_all), ZC_T(zc_t_html_back_link),
+    ZC_T(zc_t_html_all), ZC_T(zc_t_html_back_link), ZC_T(zc_t_html_not_bound_links),
 };
 
 ZC_T_MAIN("errors", zc_t_tests, NULL, NULL)

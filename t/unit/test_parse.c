@@ -169,6 +169,37 @@ static void zc_t_url(void **state)
     assert_non_null(zc_parse_url(p, NULL));
 }
 
+/* ZcyCAProviderDriver: only a service on the user's own computer. */
+static void zc_t_local_url(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *good[] = { "http://127.0.0.1:18901", "http://127.0.0.1:18901/", "https://localhost:9443/sof",
+                           "http://LOCALHOST:1/", "http://[::1]:8080/x", "http://[0:0:0:0:0:0:0:1]:80",
+                           "http://127.0.0.1" };
+    const char *bad[] = { "/sof", "http://192.168.1.5:18901", "http://127.0.0.2:1", "http://localhost.evil.example/",
+                          "http://127.0.0.1.evil.example/", "http://[::2]:1", "http://user@127.0.0.1:1/",
+                          "ftp://127.0.0.1/", "http://127.0.0.1:0/", "http://0x7f000001/", "", "http://10.0.0.1" };
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_null(zc_parse_local_url(p, good[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_non_null(zc_parse_local_url(p, bad[i]));
+    assert_non_null(zc_parse_local_url(p, NULL));
+}
+
+static void zc_t_adapter_name(void **state)
+{
+    assert_null(zc_parse_adapter_name("sof-json"));
+    assert_null(zc_parse_adapter_name("vendor2"));
+    assert_null(zc_parse_adapter_name("abcdefghijklmnopqrstuvwxyz012345"));
+    assert_non_null(zc_parse_adapter_name("abcdefghijklmnopqrstuvwxyz0123456"));
+    assert_non_null(zc_parse_adapter_name(""));
+    assert_non_null(zc_parse_adapter_name(NULL));
+    assert_non_null(zc_parse_adapter_name("Sof-Json"));
+    assert_non_null(zc_parse_adapter_name("../x"));
+    assert_non_null(zc_parse_adapter_name("sof json"));
+}
+
 static void zc_t_algorithms(void **state)
 {
     apr_pool_t *p = *state;
@@ -242,7 +273,7 @@ static void zc_t_cookie(void **state)
 
 static const struct CMUnitTest zc_t_tests[] = {
     ZC_T(zc_t_seconds), ZC_T(zc_t_long), ZC_T(zc_t_provider_id), ZC_T(zc_t_keyid_mode), ZC_T(zc_t_origin),
-    ZC_T(zc_t_url), ZC_T(zc_t_algorithms), ZC_T(zc_t_cookie),
+    ZC_T(zc_t_url), ZC_T(zc_t_local_url), ZC_T(zc_t_adapter_name), ZC_T(zc_t_algorithms), ZC_T(zc_t_cookie),
 };
 
 ZC_T_MAIN("parse", zc_t_tests, NULL, NULL)
