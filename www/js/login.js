@@ -1,0 +1,218 @@
+// login.html: 账号登录 and CA登录 tabs.
+import { initI18n, t, onLang } from './i18n.js';
+import * as api from './api.js';
+import { detectCertificates, caLogin, failureReasons, FlowError } from './ca-flow.js';
+import { DriverError } from './bridge.js';
+import { $, el, initTabs, failureBox, say, errorText, fmtDate, commonName } from './ui.js';
+
+initI18n();
+
+const params = new URLSearchParams(location.search);
+const back = api.safeReturn(params.get('return'));
+
+// One message area serves both tabs.
+const pwFail = failureBox($('#login-failure'));
+const caFail = pwFail;
+const pwStatus = $('#login-status');
+const caStatus = pwStatus;
+const providerSel = $('#ca-provider');
+const certSel = $('#ca-cert');
+const certHint = $('#ca-cert-hint');
+const pinInput = $('#ca-pin');
+
+let providers = [];
+let tlsLoginUrl = null;
+let certs = { provider: null, list: null, error: null };
+let detecting = null;
+
+const remember = (k, v) => { try { localStorage.setItem(k, v); } catch { /* ignore */ } };
+const recall = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
+
+function go(answer) {
+  location.assign(back || (answer && answer.redirect) || api.pageUrl('app/').pathname);
+}
+
+function busy(form, on) {
+  for (const c of form.querySelectorAll('button, input, select')) c.disabled = on;
+  form.setAttribute('aria-busy', String(on));
+}
+
+function invalid(input, on) {
+  if (on) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
+}
+
+// ---- tabs ---------------------------------------------------------------------------------
+const tabs = initTabs($('#login-tabs'), {
+  onChange(tab) {
+    pwFail.clear(); say(pwStatus);
+    if (tab.dataset.tab === 'ca') refreshCertificates();
+  },
+});
+const caVisible = () => !$('#panel-ca').hidden;
+
+// ---- 账号登录 ----------------------------------------------------------------------------
+$('#password-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  pwFail.clear(); say(pwStatus);
+  const loginInput = $('#login-name');
+  const pwInput = $('#login-password');
+  const login = loginInput.value.trim();
+  const password = pwInput.value;
+  invalid(loginInput, !login); invalid(pwInput, !password);
+  if (!login || !password) {
+    pwFail.show(!login ? new FlowError('LOGIN_REQUIRED', '请输入账号', 'Enter your account')
+      : new FlowError('PASSWORD_REQUIRED', '请输入密码', 'Enter your password'));
+    (!login ? loginInput : pwInput).focus();
+    return;
+  }
+  busy(form, true);
+  say(pwStatus, '正在登录…', 'busy');
+  try {
+    const answer = await api.passwordLogin(login, password);
+    say(pwStatus, '登录成功，正在进入应用中心…');
+    go(answer);
+  } catch (err) {
+    say(pwStatus);
+    pwInput.value = '';
+    pwFail.show(err, { reasons: failureReasons(err) });
+    busy(form, false);
+    pwInput.focus();
+  }
+});
+
+// ---- CA登录 -------------------------------------------------------------------------------
+const currentProvider = () => providers.find((p) => p.id === providerSel.value) || null;
+
+async function loadProviders() {
+  providerSel.replaceChildren(el('option', { value: '', text: t('正在加载…') }));
+  try {
+    const d = await api.getProviders();
+    providers = Array.isArray(d && d.providers) ? d.providers : [];
+    tlsLoginUrl = (d && d.tls_login_url) || null;
+  } catch (err) {
+    providers = [];
+    providerSel.replaceChildren(el('option', { value: '', text: t('无法加载CA服务商') }));
+    caFail.show(err, { reasons: failureReasons(err) });
+    return;
+  }
+  if (providers.length === 0) {
+    providerSel.replaceChildren(el('option', { value: '', text: t('暂无可用的CA服务商') }));
+    return;
+  }
+  providerSel.replaceChildren(...providers.map((p) => el('option', { value: p.id, text: p.name || p.id })));
+  const last = recall('zcyca.provider');
+  if (last && providers.some((p) => p.id === last)) providerSel.value = last;
+  if (caVisible()) refreshCertificates();
+}
+
+function certText(c) {
+  const who = commonName(c.subject) || c.label || c.id;
+  const parts = [c.label && c.label !== who ? c.label : null, commonName(c.issuer) || null,
+    c.notAfter ? `${t('到期')} ${fmtDate(c.notAfter)}` : null].filter(Boolean);
+  return parts.length ? `${who}（${parts.join('，')}）` : who;
+}
+
+function paintCertificates() {
+  const p = currentProvider();
+  const list = certs.provider === (p && p.id) ? certs.list : null;
+  const keep = certSel.value;
+  if (!list || list.length === 0) {
+    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '插入CA锁后点击“重新检测”') }));
+  } else {
+    certSel.replaceChildren(...list.map((c) => el('option', { value: c.id, text: certText(c) })));
+    const want = keep && list.some((c) => c.id === keep) ? keep : recall(`zcyca.cert.${p.id}`);
+    if (want && list.some((c) => c.id === want)) certSel.value = want;
+  }
+  certHint.textContent = certs.error && certs.provider === (p && p.id) ? errorText(certs.error) : '';
+}
+
+/** Ask the driver for its certificates, quietly: problems show in the hint, not as an alert. */
+async function refreshCertificates() {
+  const p = currentProvider();
+  if (!p) return;
+  const run = (async () => {
+    try {
+      const { certificates } = await detectCertificates(p);
+      certs = { provider: p.id, list: certificates, error: null };
+    } catch (err) {
+      certs = { provider: p.id, list: null, error: err };
+    }
+  })();
+  detecting = run;
+  await run;
+  if (detecting === run) paintCertificates();
+}
+
+providerSel.addEventListener('change', () => {
+  remember('zcyca.provider', providerSel.value);
+  caFail.clear();
+  certs = { provider: null, list: null, error: null };
+  paintCertificates();
+  refreshCertificates();
+});
+certSel.addEventListener('change', () => {
+  const p = currentProvider();
+  if (p && certSel.value) remember(`zcyca.cert.${p.id}`, certSel.value);
+});
+$('#ca-detect').addEventListener('click', () => { caFail.clear(); refreshCertificates(); });
+
+const STEPS = {
+  detect: '正在检测CA锁…', certificate: '正在读取证书…', pin: '正在校验PIN码…',
+  challenge: '正在签名…', sign: '正在签名…', submit: '正在验证…',
+};
+
+$('#ca-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  caFail.clear(); say(caStatus); invalid(pinInput, false);
+  const provider = currentProvider();
+  if (!provider) {
+    caFail.show(new FlowError('PROVIDER_REQUIRED', '请选择CA服务商', 'Choose a CA provider'));
+    providerSel.focus();
+    return;
+  }
+  const pin = pinInput.value;
+  busy(form, true);
+  try {
+    const answer = await caLogin({
+      provider,
+      certId: certSel.value || undefined,
+      pin,
+      onStep: (s) => say(caStatus, STEPS[s] || '正在登录…', 'busy'),
+      onCertificates: (list) => { certs = { provider: provider.id, list, error: null }; paintCertificates(); },
+    });
+    pinInput.value = '';
+    say(caStatus, '登录成功，正在进入应用中心…');
+    go(answer);
+  } catch (err) {
+    say(caStatus);
+    if (err instanceof DriverError && err.code === 'DRIVER_NOT_FOUND') {
+      certs = { provider: provider.id, list: null, error: null };
+      paintCertificates();
+    }
+    busy(form, false);
+    const pinProblem = err.code === 'PIN_REQUIRED' || err.code === 'PIN_INCORRECT' || err.code === 'PIN_LOCKED';
+    if (err.code !== 'PIN_REQUIRED') pinInput.value = '';
+    invalid(pinInput, pinProblem);
+    caFail.show(err, { reasons: failureReasons(err), driverUrl: provider.driver_url || null });
+    (pinProblem ? pinInput : $('#ca-submit')).focus();
+  }
+});
+
+// The mutual-TLS form: only provider (and return) are posted, to the login host.
+$('#tls-form').addEventListener('submit', (e) => {
+  const form = e.currentTarget;
+  const p = currentProvider();
+  if (!p) { e.preventDefault(); caFail.show(new FlowError('PROVIDER_REQUIRED', '请选择CA服务商', 'Choose a CA provider')); return; }
+  form.action = tlsLoginUrl || api.apiUrl('/login');
+  $('#tls-provider').value = p.id;
+  const r = $('#tls-return');
+  r.disabled = !back;
+  r.value = back || '';
+});
+
+onLang(() => { if (providers.length === 0) return; paintCertificates(); });
+
+if (params.get('tab') === 'ca') tabs.select($('#tab-ca'));
+loadProviders();
