@@ -14,17 +14,28 @@ async function settle(page) {
     await page.waitForLoadState('networkidle');
 }
 
-test('every page and script comes with the CSP header', async () => {
+test('every page, script and style sheet comes with the CSP header', async () => {
     const ctx = await newContext(browser);
     const page = await newPage(ctx);
     const seen = new Map();
-    page.on('response', (r) => { if (r.url().startsWith(demo.base)) seen.set(r.url(), r.headers()['content-security-policy']); });
-    for (const p of ['/login.html', '/login.html?tab=ca', '/downloads.html', '/ca-admin.html', '/app/']) {
+    page.on('response', (r) => {
+        // what the browser renders or runs; redirects and API answers need no policy
+        if (r.url().startsWith(demo.base) && r.status() === 200 && !r.url().includes('/ca/')) {
+            seen.set(r.url(), r.headers()['content-security-policy']);
+        }
+    });
+    const visit = async (p) => {
         const res = await page.goto(url(p));
         assert.equal(res.status(), 200, `${p} (after redirects: ${page.url()})`);
         await settle(page);
-    }
-    assert.ok([...seen.keys()].some((u) => u.endsWith('.js')), `the pages load their scripts: ${[...seen.keys()].join(' ')}`);
+    };
+    for (const p of ['/login.html', '/login.html?tab=ca', '/downloads.html']) await visit(p);
+    await passwordLogin(page, 'zhangsan');
+    for (const p of ['/app/', '/ca-admin.html']) await visit(p);
+    assert.ok(page.url().endsWith('/ca-admin.html'), `CA管理 after login: ${page.url()}`);
+    const urls = [...seen.keys()];
+    assert.ok(urls.some((u) => u.endsWith('.js')), `the pages load their scripts: ${urls.join(' ')}`);
+    assert.ok(urls.some((u) => u.endsWith('/app/')), `应用中心 itself: ${urls.join(' ')}`);
     for (const [u, csp] of seen) assert.equal(csp, CSP, `Content-Security-Policy of ${u}`);
     await ctx.close();
 });
