@@ -31,7 +31,8 @@ async function newContext(browser, options = {}) {
     const ctx = await browser.newContext({
         ignoreHTTPSErrors: true,
         locale: 'zh-CN',
-        viewport: { width: 1280, height: 860 },
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1280, height: 1000 },
         ...options,
     });
     ctx.setDefaultTimeout(TIMEOUT);
@@ -69,8 +70,9 @@ async function cspViolations(page) {
     return [...new Set([...fromEvent, ...page.zc.csp])];
 }
 
+// The viewport only (a full-page capture costs twice the time); the pages fit in 1280x1000.
 async function shot(page, name) {
-    await page.screenshot({ path: path.join(shotDir, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shotDir, `${name}.png`), animations: 'disabled', caret: 'hide' });
 }
 
 // ---- what a user does on the pages --------------------------------------------------------------
@@ -131,9 +133,27 @@ async function expectAppCentre(page, login) {
     await page.getByText(acct.name).first().waitFor();
 }
 
-// CA管理: the table's data rows (rows with cells, not the header row) and their texts.
+// Polls fn() until it returns a truthy value (or throws the last reason after `ms`).
+async function until(fn, what, ms = TIMEOUT) {
+    const deadline = Date.now() + ms;
+    let last;
+    for (;;) {
+        try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+        await new Promise((r) => setTimeout(r, 100));
+    }
+}
+
+// CA管理: the table's binding rows (each has its 解除绑定), and their texts.
 function dataRows(page) {
-    return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') });
+    return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('button', { name: '解除绑定' }) });
+}
+
+// The table has loaded: no 正在加载… row, and bindings or the empty note.
+async function tableLoaded(page) {
+    const table = page.getByRole('table');
+    await until(async () => (await table.getByText('正在加载…').count()) === 0
+        && ((await dataRows(page).count()) > 0 || (await table.getByText('暂无绑定记录').count()) > 0), 'the CA管理 table');
 }
 
 async function rowTexts(page) {
@@ -144,7 +164,7 @@ async function openCaAdmin(page) {
     await page.getByRole('link', { name: 'CA管理' }).click();
     await page.waitForURL(/\/ca-admin\.html/);
     await page.getByRole('heading', { name: 'CA绑定与解绑' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await tableLoaded(page);
 }
 
 // 绑定 CA › dialog CA绑定: 姓名, CA服务商, 证书, PIN码, 确定.  Returns the dialog.
@@ -246,12 +266,18 @@ async function apiUnbindKey(page, key) {
     return gone;
 }
 
-// Make the key of the CA lock bound to the account (true) or to nobody (false).  zhangsan is the
-// org admin of org 1, which holds every account the token's keys are for.
+// One API session per test process for set-up and checks: zhangsan, the org admin of org 1,
+// which holds every account the token's keys are for.
+const adminPages = new WeakMap();
+async function adminApi(browser) {
+    if (!adminPages.has(browser)) adminPages.set(browser, apiSession(await newContext(browser), 'zhangsan'));
+    return adminPages.get(browser);
+}
+
+// Make the key of the CA lock bound to the account, or to nobody (account null).
 async function setBound(browser, key, account) {
-    const ctx = await newContext(browser);
-    try {
-        const page = await apiSession(ctx, 'zhangsan');
+    {
+        const page = await adminApi(browser);
         const now = (await apiBindings(page)).filter((b) => b.key_id === key.key_id && b.provider.id === key.provider);
         if (account && now.length === 1 && now[0].account.login === account) return;
         if (now.length) await apiUnbindKey(page, key);
@@ -259,8 +285,6 @@ async function setBound(browser, key, account) {
             const r = await apiBind(page, account, key);
             assert.ok(r.status === 201 || r.status === 200, `bind ${key.label} to ${account}: ${JSON.stringify(r)}`);
         }
-    } finally {
-        await ctx.close();
     }
 }
 
@@ -281,6 +305,6 @@ const isServer = (r) => serverOrigins.includes(r.origin);
 module.exports = {
     demo, url, launch, newContext, newPage, shot, cspViolations,
     gotoLogin, passwordLogin, fillCaLogin, caLogin, chooseCert, certOption, expectAppCentre,
-    dataRows, rowTexts, openCaAdmin, fillBindDialog, waitRows,
-    apiSession, apiBindings, apiBind, apiUnbindKey, setBound, recordRequests, isServer, TIMEOUT,
+    until, dataRows, tableLoaded, rowTexts, openCaAdmin, fillBindDialog, waitRows,
+    apiSession, adminApi, apiBindings, apiBind, apiUnbindKey, setBound, recordRequests, isServer, TIMEOUT,
 };

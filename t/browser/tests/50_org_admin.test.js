@@ -43,7 +43,8 @@ test('张三 (org admin) binds 赵六\'s key: the row is 赵六\'s and 绑定人
     assert.doesNotMatch(cells[2], /赵六/, '绑定人 is not the account holder');
     await d.shot(page, 'org-admin-bound-colleague');
 
-    const api = await d.apiSession(ctx, 'zhaoliu');
+    // 赵六 himself sees it as his, bound by 张三
+    const api = await d.apiSession(await d.newContext(browser), 'zhaoliu');
     const mine = (await d.apiBindings(api)).filter((b) => b.key_id === key.key_id);
     assert.equal(mine.length, 1, '赵六 sees the binding');
     assert.equal(mine[0].account.login, 'zhaoliu');

@@ -25,13 +25,18 @@ const focusName = (page) => page.evaluate(() => {
     return el ? `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.innerText || el.value || '').trim().slice(0, 30)}"` : 'none';
 });
 
-// Tab (or Shift+Tab) until the locator has the focus.
+// Tab (or Shift+Tab) until the locator has the focus: one round trip per key press.
 async function tabTo(page, loc, { back = false, max = 60 } = {}) {
+    const handle = await loc.elementHandle();
     const path = [];
-    for (let i = 0; i < max; i++) {
-        if (await focused(loc)) return;
-        await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-        path.push(await focusName(page));
+    for (let i = 0; i <= max; i++) {
+        const [inside, name] = await handle.evaluate((el) => {
+            const a = document.activeElement;
+            return [el === a || el.contains(a), a ? `${a.tagName.toLowerCase()} "${(a.getAttribute('aria-label') || a.innerText || a.value || '').trim().slice(0, 30)}"` : 'none'];
+        });
+        if (inside) return;
+        path.push(name);
+        if (i < max) await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
     }
     throw new Error(`could not reach the control by keyboard; focus went: ${path.join(' → ')}`);
 }
@@ -63,7 +68,7 @@ test('keyboard only: password login, CA管理, 解除绑定 › 确认', { skip 
     await tabTo(page, page.getByRole('link', { name: 'CA管理' }));
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'CA绑定与解绑' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await d.tableLoaded(page);
 
     const row = d.dataRows(page).filter({ hasText: 'zhaoliu' }).filter({ hasText: demo.providers.sxca });
     assert.equal(await row.count(), 1, '赵六\'s 山西CA互认平台 row');
