@@ -17,6 +17,22 @@ async function tlsContext(file) {
     });
 }
 
+// Clicks 使用浏览器证书登录 and waits for the form's POST to the login host and its answer.
+// The POST must carry the pages' origin: the login host refuses anything else (CSRF_REJECTED), and
+// a Referrer-Policy of same-origin or no-referrer makes Chromium send "Origin: null" to another origin.
+async function postTlsForm(page) {
+    const policy = await page.evaluate(() => document.querySelector('meta[name=referrer]')?.content || '(none)');
+    const [req] = await Promise.all([
+        page.waitForRequest((r) => r.method() === 'POST' && r.url() === `${demo.tls_base}/ca/login`),
+        tlsButton(page).click(),
+    ]);
+    const res = await req.response();
+    const origin = (await req.allHeaders()).origin;
+    assert.equal(origin, demo.base, `the form's POST to the login host carries Origin ${origin}`
+        + ` (answer ${res?.status()}; the login page's <meta name=referrer> is ${policy})`);
+    return res;
+}
+
 function tlsButton(page) {
     const name = '使用浏览器证书登录';
     return page.getByRole('button', { name }).or(page.getByRole('link', { name }));
@@ -30,7 +46,8 @@ test('使用浏览器证书登录 with 张三\'s bound key → 应用中心', as
     await d.gotoLogin(page, 'CA登录');
     await page.getByLabel('CA服务商').selectOption({ label: demo.providers.jlca });
     await d.shot(page, 'login-tls');
-    await tlsButton(page).click();
+    const res = await postTlsForm(page);
+    assert.equal(res.status(), 303, 'the login host answers 303 to 应用中心');
     await d.expectAppCentre(page, 'zhangsan');
     assert.ok(page.url().startsWith(demo.base), `back on the pages' host: ${page.url()}`);
     assert.ok(posts.includes(`${demo.tls_base}/ca/login`), `the form went to the login host: ${posts}`);
@@ -44,10 +61,7 @@ test('使用浏览器证书登录 with an unbound key: the error page leads back
     const page = await d.newPage(ctx);
     await d.gotoLogin(page, 'CA登录');
     await page.getByLabel('CA服务商').selectOption({ label: demo.providers.jlca });
-    const [res] = await Promise.all([
-        page.waitForResponse((r) => r.url() === `${demo.tls_base}/ca/login`),
-        tlsButton(page).click(),
-    ]);
+    const res = await postTlsForm(page);
     assert.equal(res.status(), 401);
     await page.getByText('该CA锁未绑定账号').first().waitFor();
     await d.shot(page, 'tls-not-bound');
@@ -64,7 +78,10 @@ test('使用浏览器证书登录 with an unbound key: the error page leads back
     await page.getByLabel('账号', { exact: true }).fill('zhangsan');
     await page.getByLabel('密码', { exact: true }).fill(demo.password);
     await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.waitForURL(/\/ca-admin\.html/);
+    await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+    await page.waitForLoadState();
+    assert.equal(new URL(page.url()).pathname, '/ca-admin.html',
+        `after the password login the page goes to CA管理 (return=${href.searchParams.get('return')}), not ${page.url()}`);
     await page.getByRole('heading', { name: 'CA绑定与解绑' }).waitFor();
     await ctx.close();
 });
