@@ -61,7 +61,7 @@ int zc_h_login(request_rec *r)
         return zc_login_fail(r, e, NULL, NULL, 0, "content type or origin");
     if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
         return zc_login_fail(r, e, NULL, NULL, 0, detail);
-    if ((e = zc_throttle_check(r)) != ZC_OK)
+    if ((e = zc_throttle_begin(r)) != ZC_OK)
         return zc_login_fail(r, e, body.provider, NULL, 0, "too many failed logins from this address");
     ctx.return_to = body.return_to;
     /* No provider named: the certificate tells (DESIGN auto-detection). */
@@ -76,10 +76,14 @@ int zc_h_login(request_rec *r)
     if (e == ZC_OK && !challenge)
         e = zc_proof_provider(r, &proof, &pv, &detail);
     zc_identity_t seen = {0};
-    if (proof.leaf && zc_cert_info(r->pool, proof.leaf, &seen.cert) == ZC_OK)
-        /* Failures count per key (its public key), whatever the provider. */
+    int seen_ok = proof.leaf && zc_cert_info(r->pool, proof.leaf, &seen.cert) == ZC_OK;
+    /* Failures count per key (its public key, whatever the provider) only
+     * once the client has proven it holds it: by the TLS handshake, or by a
+     * signature that verified.  A certificate alone is public. */
+    int possession = seen_ok && (challenge ? e == ZC_OK : proof.ssl_verify != NULL);
+    if (possession)
         zc_throttle_set_key(r, apr_pstrcat(r->pool, "spki:", seen.cert.spki_sha256, NULL));
-    if (e == ZC_OK && (e = zc_throttle_check(r)) != ZC_OK)
+    if (e == ZC_OK && (e = zc_throttle_check_key(r)) != ZC_OK)
         detail = "too many failed logins with this key";
     if (e != ZC_OK)
         return zc_login_fail(r, e, pv ? pv->id : NULL, proof.leaf ? &seen : NULL, 0, detail);
@@ -128,7 +132,7 @@ int zc_h_password_login(request_rec *r)
     if (e != ZC_OK)
         return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, detail);
     zc_throttle_set_key(r, apr_pstrcat(r->pool, "login:", login, NULL));
-    if ((e = zc_throttle_check(r)) != ZC_OK)
+    if ((e = zc_throttle_begin(r)) != ZC_OK)
         return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, "too many failed logins");
     if ((e = zc_password_check(r, login, password)) != ZC_OK)
         return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, "password not accepted");

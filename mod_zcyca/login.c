@@ -17,10 +17,7 @@ int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *
                   ZCLOGNO(0701) "%s refused: %s (provider %s, key %s, serial %s): %s", event, info ? info->code : "?",
                   provider_id ? provider_id : "-", id && id->key_id ? id->key_id : "-",
                   id && id->cert.serial ? id->cert.serial : "-", detail ? detail : "");
-    /* Refusals for what the client is (not for our outages, nor repeats of
-     * the throttle itself) count towards ZcyCAThrottle. */
-    if (info && info->status < 500 && e != ZC_E_THROTTLED && e != ZC_E_CSRF_REJECTED)
-        zc_throttle_failed(r);
+    zc_throttle_settle(r, e);
     if (e != ZC_E_SERVICE_UNAVAILABLE) {
         zc_audit_t a = {.event = event, .success = 0, .code = e, .account_id = account_id,
                         .provider_id = provider_id, .key_id = id ? id->key_id : NULL,

@@ -24,7 +24,7 @@ extern module AP_MODULE_DECLARE_DATA zcyca_module;
 #define ZCLOGNO(n) "ZCYCA" #n ": "
 
 /* The schema this build expects (sql/NNN_*.sql, zcyca.schema_version). */
-#define ZC_SCHEMA_VERSION 3
+#define ZC_SCHEMA_VERSION 4
 
 typedef struct zc_child_t zc_child_t;
 
@@ -99,6 +99,8 @@ typedef struct {
     zc_session_t *session;       /* set by AuthType zcyca or a handler */
     int session_looked_up;
     const char *throttle_key;    /* the key or login this attempt is about */
+    unsigned throttle_ip_counted : 1;  /* the attempt is already counted for the address */
+    unsigned throttle_key_counted : 1; /* ... and for the key */
 } zc_req_t;
 
 /* The state of the request the client sent, shared by its subrequests (in

@@ -1,6 +1,13 @@
 /* Throttling.  Counts live in zcyca.throttle (PostgreSQL), so they hold
  * across children and nodes: one row per (scope, key) with the start of
- * its window and the failures in it, updated by one upsert per failure. */
+ * its window and the failures in it.
+ *
+ * An attempt is counted *before* it runs, by the one statement that also
+ * reads the count (zc_throttle_begin): parallel attempts cannot all pass a
+ * check made before any of them is counted.  A success gives its count back.
+ * A key's count moves only once possession of the key is proven (the TLS
+ * handshake, or a verified signature): certificates are public, and counting
+ * what a client merely sends would let anyone lock its holder out. */
 #include "throttle.h"
 #include "db.h"
 #include "apr_strings.h"
@@ -15,61 +22,119 @@ void zc_throttle_set_key(request_rec *r, const char *key)
     zc_req(r)->throttle_key = key;
 }
 
-/* Seconds until the row (scope, key) lets attempts through again; 0: now. */
-static zc_err_t zc_throttle_wait(request_rec *r, const char *scope, const char *key, long *wait)
+static const char *zc_throttle_window(request_rec *r)
 {
-    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
-    const char *v[] = {scope, key, apr_psprintf(r->pool, "%ld", sc->throttle_window),
-                       apr_psprintf(r->pool, "%ld", sc->throttle_max)};
-    PGresult *res;
-    zc_err_t e = zc_db_exec(r, ZC_Q_THROTTLE_WAIT, v, NULL, NULL, &res);
-    *wait = e == ZC_OK && PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : 0;
-    return e;
+    return apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->throttle_window);
 }
 
-zc_err_t zc_throttle_check(request_rec *r)
+/* One more failure for (scope, key), and the count and seconds left in its
+ * window as they are after it.  The same statement purges a few rows whose
+ * window has long passed, so the table keeps only live counts. */
+static zc_err_t zc_throttle_count(request_rec *r, const char *scope, const char *key, long *count, long *wait)
 {
-    if (!zc_throttle_on(r))
-        return ZC_OK;
-    const char *key = zc_req(r)->throttle_key;
-    long wait = 0;
-    zc_err_t e = zc_throttle_wait(r, "ip", r->useragent_ip, &wait);
-    if (e == ZC_OK && wait == 0 && key)
-        e = zc_throttle_wait(r, "key", key, &wait);
-    if (e != ZC_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1601) "throttle look-up failed; attempt allowed");
-        return ZC_OK;
+    const char *v[] = {scope, key, zc_throttle_window(r)};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_THROTTLE_COUNT, v, NULL, NULL, &res);
+    if (e != ZC_OK || PQntuples(res) != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1602) "a failed attempt of %s %s was not counted",
+                      scope, key);
+        return e != ZC_OK ? e : ZC_E_SERVICE_UNAVAILABLE;
     }
-    if (wait <= 0)
-        return ZC_OK;
-    apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%ld", wait));
+    *count = atol(PQgetvalue(res, 0, 0));
+    *wait = atol(PQgetvalue(res, 0, 1));
+    return ZC_OK;
+}
+
+static zc_err_t zc_throttle_refuse(request_rec *r, long wait)
+{
+    apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%ld", wait > 0 ? wait : 1));
     return ZC_E_THROTTLED;
 }
 
-static void zc_throttle_count(request_rec *r, const char *scope, const char *key)
+/* Count the attempt for (scope, key) up front; THROTTLED past the limit. */
+static zc_err_t zc_throttle_reserve(request_rec *r, const char *scope, const char *key, unsigned *counted)
 {
-    const char *v[] = {scope, key, apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->throttle_window)};
-    PGresult *res;
-    if (zc_db_exec(r, ZC_Q_THROTTLE_FAIL, v, NULL, NULL, &res) != ZC_OK)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1602) "a failed attempt of %s %s was not counted",
-                      scope, key);
+    long count, wait;
+    if (zc_throttle_count(r, scope, key, &count, &wait) != ZC_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1601) "throttle look-up failed; attempt allowed");
+        return ZC_OK;
+    }
+    *counted = 1;
+    return count > zc_srv_cfg(r->server)->throttle_max ? zc_throttle_refuse(r, wait) : ZC_OK;
 }
 
-void zc_throttle_failed(request_rec *r)
+zc_err_t zc_throttle_begin(request_rec *r)
 {
     if (!zc_throttle_on(r))
+        return ZC_OK;
+    zc_req_t *q = zc_req(r);
+    unsigned ip = 0, key = 0;
+    zc_err_t e = zc_throttle_reserve(r, "ip", r->useragent_ip, &ip);
+    q->throttle_ip_counted = ip;
+    if (e == ZC_OK && q->throttle_key) {
+        e = zc_throttle_reserve(r, "key", q->throttle_key, &key);
+        q->throttle_key_counted = key;
+    }
+    return e;
+}
+
+zc_err_t zc_throttle_check_key(request_rec *r)
+{
+    const char *key = zc_req(r)->throttle_key;
+    if (!zc_throttle_on(r) || !key)
+        return ZC_OK;
+    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
+    const char *v[] = {"key", key, zc_throttle_window(r), apr_psprintf(r->pool, "%ld", sc->throttle_max)};
+    PGresult *res;
+    if (zc_db_exec(r, ZC_Q_THROTTLE_WAIT, v, NULL, NULL, &res) != ZC_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1603) "throttle look-up of a key failed; attempt allowed");
+        return ZC_OK;
+    }
+    return PQntuples(res) == 1 ? zc_throttle_refuse(r, atol(PQgetvalue(res, 0, 0))) : ZC_OK;
+}
+
+static void zc_throttle_release(request_rec *r, const char *scope, const char *key)
+{
+    const char *v[] = {scope, key};
+    PGresult *res;
+    (void)zc_db_exec(r, ZC_Q_THROTTLE_RELEASE, v, NULL, NULL, &res);
+}
+
+void zc_throttle_settle(request_rec *r, zc_err_t e)
+{
+    const zc_err_info_t *info = zc_err_info(e);
+    zc_req_t *q = zc_req(r);
+    long count, wait;
+    if (!zc_throttle_on(r) || e == ZC_E_THROTTLED || e == ZC_E_CSRF_REJECTED)
         return;
-    zc_throttle_count(r, "ip", r->useragent_ip);
-    if (zc_req(r)->throttle_key)
-        zc_throttle_count(r, "key", zc_req(r)->throttle_key);
+    if (!info || info->status >= 500) {
+        /* Our outage, not the client's failure: give back what was counted. */
+        if (q->throttle_ip_counted)
+            zc_throttle_release(r, "ip", r->useragent_ip);
+        if (q->throttle_key_counted)
+            zc_throttle_release(r, "key", q->throttle_key);
+        q->throttle_ip_counted = q->throttle_key_counted = 0;
+        return;
+    }
+    if (!q->throttle_ip_counted)
+        (void)zc_throttle_count(r, "ip", r->useragent_ip, &count, &wait);
+    if (q->throttle_key && !q->throttle_key_counted)
+        (void)zc_throttle_count(r, "key", q->throttle_key, &count, &wait);
+    q->throttle_ip_counted = 1;
+    q->throttle_key_counted = q->throttle_key != NULL;
 }
 
 void zc_throttle_succeeded(request_rec *r)
 {
-    const char *key = zc_req(r)->throttle_key;
-    if (!zc_throttle_on(r) || !key)
+    zc_req_t *q = zc_req(r);
+    if (!zc_throttle_on(r))
         return;
-    const char *v[] = {"key", key};
-    PGresult *res;
-    (void)zc_db_exec(r, ZC_Q_THROTTLE_CLEAR, v, NULL, NULL, &res);
+    if (q->throttle_ip_counted)
+        zc_throttle_release(r, "ip", r->useragent_ip);
+    q->throttle_ip_counted = 0;
+    if (q->throttle_key) {
+        const char *v[] = {"key", q->throttle_key};
+        PGresult *res;
+        (void)zc_db_exec(r, ZC_Q_THROTTLE_CLEAR, v, NULL, NULL, &res);
+    }
 }

@@ -4,20 +4,28 @@
 
 #include "mod_zcyca.h"
 
-/* Name the key this login attempt is about ("key:<provider>:<key id>" or
- * "login:<login>"); failures are then counted for it too. */
+/* Name the key this attempt is about: "login:<login>" for a password login
+ * (before zc_throttle_begin), "spki:<hash>" for a CA login once possession
+ * of the key is proven (then zc_throttle_check_key). */
 void zc_throttle_set_key(request_rec *r, const char *key);
 
-/* ZC_E_THROTTLED (with Retry-After set) when the client address, or the key
- * once named, has ZcyCAThrottle failures within the window; else ZC_OK.
- * A database error lets the attempt go on (logged): throttling must not
- * turn an outage of its table into an outage of login. */
-zc_err_t zc_throttle_check(request_rec *r);
+/* Count this attempt for the client address (and the key, when already
+ * named) before it runs, in one statement per scope that also reads the
+ * count.  ZC_E_THROTTLED (with Retry-After) when that is past ZcyCAThrottle
+ * within the window.  A database error lets the attempt go on (logged):
+ * throttling must not turn an outage of its table into an outage of login. */
+zc_err_t zc_throttle_begin(request_rec *r);
 
-/* Count a failed attempt for the address and the key. */
-void zc_throttle_failed(request_rec *r);
+/* ZC_E_THROTTLED when the key named after the proof of possession has
+ * ZcyCAThrottle failures in its window. */
+zc_err_t zc_throttle_check_key(request_rec *r);
 
-/* A success clears the key's count (not the address's). */
+/* After a refusal with e: count it for the address and the key where the
+ * attempt was not counted up front; give the counts back for our own
+ * outages (5xx); leave THROTTLED and CSRF_REJECTED uncounted. */
+void zc_throttle_settle(request_rec *r, zc_err_t e);
+
+/* A success gives the address's count back and clears the key's. */
 void zc_throttle_succeeded(request_rec *r);
 
 #endif

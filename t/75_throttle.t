@@ -9,8 +9,10 @@ use Apache::Test qw(-withtestmore);
 use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
+use File::Temp ();
+use POSIX ();
 
-plan tests => 12, need_module('zcyca');
+plan tests => 18, need_module('zcyca');
 
 my $reg = make_region(uniq('thr'), 1, 'pa', 'pb');
 my $url = throttle_url('/ca/login');
@@ -23,9 +25,10 @@ sub tls { my ($cert, %o) = @_; login_tls($cert, url => $url, origin => 'https://
 my $ip = from();
 my $ok = issue_cert(uniq('thr-ok'), ca => 'pa', key => 'ec');
 bind_cert(make_account(uniq('thr-ok'), region => $reg), 'pa', $ok);
+# The certificates first: issuing takes seconds on a busy machine, longer than the window.
+my @strangers = map { issue_cert(uniq("thr-x$_"), ca => 'pa', key => 'ec') } 1 .. 3;
 for my $i (1 .. 3) {
-    my $stranger = issue_cert(uniq("thr-x$i"), ca => 'pa', key => 'ec');
-    is(code_of(tls($stranger, from => $ip)), '401 NOT_BOUND', "failure $i from one address");
+    is(code_of(tls($strangers[$i - 1], from => $ip)), '401 NOT_BOUND', "failure $i from one address");
 }
 my $r = tls($ok, from => $ip);
 is(code_of($r), '429 THROTTLED', 'the 4th attempt from that address → 429 THROTTLED, even with a good key');
@@ -47,6 +50,60 @@ tls($k, provider => 'pb', from => from()) for 1 .. 2;
 is(tls($k, from => from())->{code}, 200, 'two failures, then a success');
 tls($k, provider => 'pb', from => from()) for 1 .. 2;
 is(tls($k, from => from())->{code}, 200, '... which reset the key\'s count: two more failures do not block it');
+
+# --- a victim's public certificate cannot lock the victim out (issue 13, finding 1) ---------
+# Certificates are public (they sit in signed bid documents).  Bad signatures made "with" a
+# victim's certificate prove nothing about the key, so they count against the sender's
+# address only: the victim still logs in from anywhere else.
+my $victim = issue_cert(uniq('thr-victim'), ca => 'pa', key => 'ec');
+bind_cert(make_account(uniq('thr-victim'), region => $reg), 'pa', $victim);
+my $evil = from();
+my @forged;
+for (1 .. 4) {
+    my $c = challenge(url => throttle_url('/ca/challenge'));
+    push @forged, code_of(req('POST', $url, origin => 1, cookie => $c->{pre}, from => $evil,
+                              json => { provider => 'pa', challenge_id => $c->{json}{challenge_id},
+                                        nonce => $c->{json}{nonce}, certificate => cert_text($victim),
+                                        signature => 'MEUCIQDr' . ('A' x 60) }));
+}
+is_deeply(\@forged, [('401 SIGNATURE_INVALID') x 3, '429 THROTTLED'],
+          'bad signatures with a victim\'s certificate: the sender\'s address is throttled');
+is(tls($victim, from => from())->{code}, 200, '... and the victim still logs in with the key from another address');
+my $c = challenge(url => throttle_url('/ca/challenge'));
+is(req('POST', $url, origin => 1, cookie => $c->{pre}, from => from(),
+       json => { provider => 'pa', challenge_id => $c->{json}{challenge_id}, nonce => $c->{json}{nonce},
+                 certificate => cert_text($victim), signature => sign_text($victim, $c->{json}{tbs}) })->{code},
+   200, '... also by signed challenge');
+
+# --- counting is atomic: parallel failures get at most the limit (finding 2) ----------------
+# A slow password check (bcrypt cost 12) holds every attempt open while the others start: a
+# check made before counting would let all of them through.
+my $slow = make_account(uniq('thr-slow'), region => $reg);
+my $slow_l = login_of($slow);
+my $htpasswd = Apache::Test::config()->{vars}{t_conf} . '/users.htpasswd';
+system("htpasswd -bB -C 12 '$htpasswd' '$slow_l' right >/dev/null 2>&1") == 0 or die "htpasswd\n";
+my @kids;
+my $dir = File::Temp->newdir;
+for my $i (1 .. 10) {
+    my $src = from();
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        my $r = req('POST', throttle_url('/ca/password-login'), json => { login => $slow_l, password => "wrong$i" },
+                    origin => 1, from => $src);
+        open my $fh, '>', "$dir/$i" or die; print $fh code_of($r); close $fh;
+        POSIX::_exit(0);
+    }
+    push @kids, $pid;
+}
+waitpid $_, 0 for @kids;
+my %seen;
+$seen{ do { local (@ARGV, $/) = ("$dir/$_"); <> } }++ for 1 .. 10;
+is($seen{'401 PASSWORD_INVALID'} // 0, 3, '10 parallel wrong passwords for one login: exactly the limit (3) are tried')
+    or diag explain \%seen;
+is($seen{'429 THROTTLED'} // 0, 7, '... and the other 7 get THROTTLED');
+my ($left) = db()->selectrow_array("SELECT failures FROM zcyca.throttle WHERE scope = 'key' AND key = ?", undef,
+                                   "login:$slow_l");
+cmp_ok($left, '>=', 3, '... the login\'s count holds the failures');
 
 # --- password logins ---------------------------------------------------------------------
 my $acct = make_account(uniq('thr-pw'), region => $reg);

@@ -48,13 +48,38 @@ function unavailable(provider, why) {
   return Object.freeze(d);
 }
 
+/**
+ * Chromium's Local Network Access: a page from a public (or LAN) address needs the user's
+ * permission to reach a loopback service.  When it was refused, fetch fails just like a missing
+ * driver, so ask the Permissions API which one it was.  (Loopback pages are never asked.)
+ */
+export async function localAccessDenied() {
+  if (!navigator.permissions || !navigator.permissions.query) return false;
+  for (const name of ['loopback-network', 'local-network-access']) {
+    try {
+      return (await navigator.permissions.query({ name })).state === 'denied';
+    } catch { /* this browser does not know the name */ }
+  }
+  return false;
+}
+
 // Anything an adapter throws that is not a DriverError becomes DRIVER_ERROR.
 function guard(fn) {
   return async (...args) => {
     try {
       return await fn(...args);
     } catch (err) {
-      if (err instanceof DriverError) throw err;
+      if (err instanceof DriverError) {
+        if (err.code === 'DRIVER_NOT_FOUND' && err.detail !== 'lna-denied' && await localAccessDenied()) {
+          throw new DriverError('DRIVER_NOT_FOUND', {
+            message: '未检测到CA驱动：浏览器禁止本网站访问本机的CA驱动，请在浏览器的网站设置中允许本网站访问本地网络后重试',
+            message_en: 'No CA driver detected: the browser blocks this site from reaching the CA driver on this computer; allow local network access in the site settings and retry',
+            detail: 'lna-denied',
+            cause: err,
+          });
+        }
+        throw err;
+      }
       throw new DriverError('DRIVER_ERROR', { cause: err, detail: String(err && err.message || err) });
     }
   };

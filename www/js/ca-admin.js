@@ -231,7 +231,7 @@ function paintCertificates() {
   const list = certs.provider === (p && p.id) ? certs.list : null;
   const keep = certSel.value;
   if (!list || list.length === 0) {
-    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '插入CA锁后点击“重新检测”') }));
+    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '未检测到证书') }));
   } else {
     certSel.replaceChildren(...list.map((c) => el('option', { value: c.id, text: certText(c) })));
     const want = keep && list.some((c) => c.id === keep) ? keep : recall(`zcyca.cert.${p.id}`);

@@ -100,7 +100,8 @@ export async function caBind({ provider, certId, pin, account, onStep, onCertifi
 /** The 可能失败原因 of a driver failure, in the server's (Chinese) wording. */
 export function driverReasons(err) {
   switch (err && err.code) {
-    case 'DRIVER_NOT_FOUND': return ['驱动未安装或版本过旧', '驱动服务未启动'];
+    case 'DRIVER_NOT_FOUND':
+      return err.detail === 'lna-denied' ? ['浏览器禁止本网站访问本机CA驱动'] : ['驱动未安装或版本过旧', '驱动服务未启动'];
     case 'NO_CERTIFICATE': return ['未插入CA锁', '驱动未安装或版本过旧'];
     case 'PIN_INCORRECT':
     case 'PIN_LOCKED': return ['PIN码错误或已被锁定'];

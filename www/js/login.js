@@ -9,6 +9,12 @@ initI18n();
 
 const params = new URLSearchParams(location.search);
 const back = api.safeReturn(params.get('return'));
+{
+  // 使用账号密码登录并绑定: this page's password tab, then CA管理 (both wherever the pages are mounted).
+  const u = api.pageUrl('login.html');
+  const bindLink = $('.bind-link');
+  bindLink.href = `${u.pathname}?tab=password&return=${api.pageUrl('ca-admin.html').pathname}`;
+}
 
 // One message area serves both tabs.
 const pwFail = failureBox($('#login-failure'));
@@ -118,7 +124,7 @@ function paintCertificates() {
   const list = certs.provider === (p && p.id) ? certs.list : null;
   const keep = certSel.value;
   if (!list || list.length === 0) {
-    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '插入CA锁后点击“重新检测”') }));
+    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '未检测到证书') }));
   } else {
     certSel.replaceChildren(...list.map((c) => el('option', { value: c.id, text: certText(c) })));
     const want = keep && list.some((c) => c.id === keep) ? keep : recall(`zcyca.cert.${p.id}`);
@@ -207,9 +213,12 @@ $('#tls-form').addEventListener('submit', (e) => {
   if (!p) { e.preventDefault(); caFail.show(new FlowError('PROVIDER_REQUIRED', '请选择CA服务商', 'Choose a CA provider')); return; }
   form.action = tlsLoginUrl || api.apiUrl('/login');
   $('#tls-provider').value = p.id;
+  // The module redirects to `return` on its own host.  When the login host is another origin
+  // (its own port), a local path would land there, so only ZcyCAAfterLogin applies then.
+  const sameOrigin = new URL(form.action, location.href).origin === location.origin;
   const r = $('#tls-return');
-  r.disabled = !back;
-  r.value = back || '';
+  r.disabled = !back || !sameOrigin;
+  r.value = back && sameOrigin ? back : '';
 });
 
 onLang(() => { if (providers.length === 0) return; paintCertificates(); });

@@ -82,6 +82,7 @@ export function failureBox(root) {
   const trigger = $('.reasons-trigger', root);
   const tip = $('[role="tooltip"]', root);
   const link = $('.driver-link', root);
+  const bindLink = $('.bind-link', root);
   let last = null;
   let hover = false;
   let focus = false;
@@ -107,7 +108,9 @@ export function failureBox(root) {
       link.hidden = !last.driverUrl;
       if (last.driverUrl) link.href = last.driverUrl;
     }
-    extra.hidden = wrap.hidden && (!link || link.hidden);
+    // An unbound key: the way out is a password login, then CA管理.
+    if (bindLink) bindLink.hidden = !(last.err && last.err.code === 'NOT_BOUND');
+    extra.hidden = wrap.hidden && (!link || link.hidden) && (!bindLink || bindLink.hidden);
   }
   onLang(render);
 
@@ -124,6 +127,7 @@ export function failureBox(root) {
       msg.textContent = '';
       extra.hidden = true;
       tip.hidden = true;
+      if (bindLink) bindLink.hidden = true;
     },
   };
 }
