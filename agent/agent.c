@@ -36,6 +36,7 @@ void zca_agent_refresh_keys(zca_agent_t *a)
     if (a->p11)
         zca_p11_list(a->p11, &a->keys);
     zca_sm2file_list(&a->sm2, &a->keys);
+    zca_keys_sort(&a->keys);
 }
 
 const zca_key_t *zca_agent_key(zca_agent_t *a, const char *cert_id)

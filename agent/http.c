@@ -246,8 +246,8 @@ struct MHD_Daemon *zca_http_start(zca_agent_t *a)
     else
         inet_pton(AF_INET, a->cfg.listen_host, &sin.sin_addr);
     d = MHD_start_daemon(flags, (uint16_t)a->cfg.port, zca_http_accept, NULL, zca_http_access, a,
+                         MHD_OPTION_EXTERNAL_LOGGER, zca_http_mhd_log, NULL,    /* first, or MHD warns */
                          MHD_OPTION_SOCK_ADDR, sa,
-                         MHD_OPTION_EXTERNAL_LOGGER, zca_http_mhd_log, NULL,
                          MHD_OPTION_NOTIFY_COMPLETED, zca_http_completed, NULL,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)32,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,

@@ -61,6 +61,17 @@ bool zca_keys_add(zca_keys_t *ks, zca_key_t *k)
     return true;
 }
 
+static int zca_keys_cmp(const void *x, const void *y)
+{
+    return strcmp(((const zca_key_t *)x)->cert_id, ((const zca_key_t *)y)->cert_id);
+}
+
+void zca_keys_sort(zca_keys_t *ks)
+{
+    if (ks->n > 1)
+        qsort(ks->v, ks->n, sizeof *ks->v, zca_keys_cmp);
+}
+
 const zca_key_t *zca_keys_find(const zca_keys_t *ks, const char *cert_id)
 {
     for (size_t i = 0; cert_id && i < ks->n; i++)

@@ -53,6 +53,8 @@ const char *zca_key_algorithm(zca_key_type_t type);        /* "rsa-sha256", "ecd
 /* Append a copy of *K; the list takes over K->cert.  False when out of memory
  * (then K->cert is freed). */
 bool zca_keys_add(zca_keys_t *ks, zca_key_t *k);
+/* By cert_id: a stable order for the certificate list. */
+void zca_keys_sort(zca_keys_t *ks);
 const zca_key_t *zca_keys_find(const zca_keys_t *ks, const char *cert_id);
 void zca_keys_clear(zca_keys_t *ks);
 

@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@ void zca_logv(const char *id, const char *fmt, va_list ap)
     if (gmtime_r(&now, &tm))
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';    /* libmicrohttpd ends its messages with one */
     /* Control characters would let a request forge log lines: the messages
      * carry header values (Origin, Host) and libmicrohttpd's texts. */
     for (char *c = msg; *c; c++)

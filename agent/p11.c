@@ -28,6 +28,7 @@ struct zca_p11 {
     PKCS11_SLOT *slots;
     unsigned nslots;
     zca_p11_raw_t raw;
+    bool logged_in;              /* a key is unlocked: keep the slots as they are */
 };
 
 /* The first queued OpenSSL/libp11 error, for the log; clears the queue. */
@@ -166,14 +167,32 @@ static void zca_p11_list_token(zca_p11_t *p, PKCS11_SLOT *slot, zca_keys_t *ks)
     }
 }
 
-bool zca_p11_list(zca_p11_t *p, zca_keys_t *ks)
+/* Look at the slots again, for keys plugged in or pulled out.  Not with
+ * PKCS11_update_slots: libp11 0.4.12 (Debian 12) reads past its argument when
+ * there is more than one slot (fixed in 0.4.13).  Releasing and enumerating
+ * closes every session, which would end a login, so not while one is held. */
+static bool zca_p11_rescan(zca_p11_t *p)
 {
     char e[256];
 
-    if (PKCS11_update_slots(p->ctx, &p->slots, &p->nslots) < 0) {
+    if (p->logged_in)
+        return true;
+    PKCS11_release_all_slots(p->ctx, p->slots, p->nslots);
+    p->slots = NULL;
+    p->nslots = 0;
+    if (PKCS11_enumerate_slots(p->ctx, &p->slots, &p->nslots) < 0) {
         ZCA_LOG(0106, "pkcs11: cannot list slots (%s)", zca_p11_err(e, sizeof e));
+        p->slots = NULL;
+        p->nslots = 0;
         return false;
     }
+    return true;
+}
+
+bool zca_p11_list(zca_p11_t *p, zca_keys_t *ks)
+{
+    if (!zca_p11_rescan(p))
+        return false;
     for (unsigned i = 0; i < p->nslots; i++)
         if (p->slots[i].token && p->slots[i].token->initialized)
             zca_p11_list_token(p, &p->slots[i], ks);
@@ -225,6 +244,7 @@ zca_unlock_t zca_p11_unlock(zca_p11_t *p, const zca_key_t *k, const char *pin, z
     u->backend = ZCA_BACKEND_P11;
     u->slot_id = k->slot_id;
     u->session = session;
+    p->logged_in = true;
     if ((u->pkey = zca_p11_private_key(p, k)) == NULL) {
         ZCA_LOG(0108, "pkcs11 %s: logged in, but no private key with the certificate's CKA_ID (%s)", k->cert_id,
                 zca_p11_err(e, sizeof e));
@@ -244,6 +264,7 @@ void zca_p11_lock(zca_p11_t *p, zca_unlocked_t *u)
     if (slot)
         PKCS11_logout(slot);
     zca_p11_raw_logout(&p->raw, u->session);
+    p->logged_in = false;
     ERR_clear_error();
     memset(u, 0, sizeof *u);
 }

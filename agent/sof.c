@@ -174,11 +174,12 @@ static json_t *zca_sof_sign_data(zca_call_t *c)
     if ((u = zca_login_get(c->a, k->cert_id, c->origin)) == NULL)
         return zca_answer(c, ZCA_E_NOT_LOGGED_IN, NULL);
     sig = zca_sign(u, k, (const unsigned char *)data, len);
+    if (sig)
+        ZCA_LOG(0503, "%s: signed a %s for %s", k->cert_id, kind == ZCA_SIGN_TBS ? "ZCYCA-AUTH-V1 text" : "nonce",
+                c->origin);
     zca_login_end(c->a, "one login, one signature");
     if (sig == NULL)
         return zca_answer(c, ZCA_E_TOKEN, NULL);
-    ZCA_LOG(0503, "%s: signed a %s for %s", k->cert_id, kind == ZCA_SIGN_TBS ? "ZCYCA-AUTH-V1 text" : "nonce",
-            c->origin);
     return zca_answer(c, ZCA_OK, json_pack("{s:o, s:s}", "signature", sig, "algorithm", zca_key_algorithm(k->type)));
 }
 

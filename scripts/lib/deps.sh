@@ -9,7 +9,7 @@
 
 # shellcheck disable=SC2034  # used by the scripts that source this file
 ZC_BUILD_DEPS=(autoconf automake libtool pkg-config make gcc apache2 apache2-dev libssl-dev openssl
-    libpq-dev libjansson-dev libcmocka-dev postgresql postgresql-contrib curl ca-certificates perl)
+    libpq-dev libjansson-dev libcmocka-dev postgresql postgresql-contrib curl ca-certificates perl libmicrohttpd-dev libp11-dev libp11-kit-dev)
 # shellcheck disable=SC2034
 ZC_TEST_DEPS=(libapache2-mod-perl2 libapache2-mod-perl2-dev libwww-perl libio-socket-ssl-perl
     libjson-pp-perl libipc-run-perl libdbd-pg-perl valgrind softhsm2 opensc libengine-pkcs11-openssl

@@ -196,7 +196,8 @@ static void zc_t_sign_shape(void **state)
 static void zc_t_sign_fields(void **state)
 {
     static const struct { int line; const char *text; } bad[] = {
-        { 1, "purpose=Login" }, { 1, "purpose=logout" }, { 1, "purpose=" }, { 1, "purpose=login " },
+        { 1, "purpose=Login" }, { 1, "purpose=logout" }, { 1, "purpose=" }, { 1, "purpose=login " }, { 1, "purpose=bond" },
+        { 1, "purpose=logi" },
         { 1, "purpose = login" },
         { 3, "provider=" }, { 3, "provider=jl ca" }, { 3, "provider=jl.ca" }, { 3, "provider=\xe5\x90\x89" },
         { 4, "nonce=q7Yx0V1uQZ3N6hQv5Jc3r8Vw2bH1mK9sT4dE0fG7aB" },     /* 42: short */
