@@ -17,12 +17,23 @@ const CHROMIUM = process.env.ZCYCA_CHROMIUM || '/usr/lib/chromium/chromium';
 // Waits are short: everything runs on loopback, and a stuck page should fail fast.
 const TIMEOUT = 10000;
 
-async function launch() {
-    return chromium.launch({
+// One Chromium per test process (t/browser/all.js runs every file in one process): a launch
+// and a logged-in API context cost seconds on a busy machine.  closeBrowser() at the very end.
+let shared = null;
+function launch() {
+    shared ||= chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
         args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
     });
+    return shared;
+}
+
+async function closeBrowser() {
+    if (!shared) return;
+    const b = await shared;
+    shared = null;
+    await b.close();
 }
 
 // A fresh profile (cookies, localStorage) per context; every page in it records its console
@@ -303,7 +314,7 @@ const serverOrigins = [demo.base, demo.tls_base];
 const isServer = (r) => serverOrigins.includes(r.origin);
 
 module.exports = {
-    demo, url, launch, newContext, newPage, shot, cspViolations,
+    demo, url, launch, closeBrowser, newContext, newPage, shot, cspViolations,
     gotoLogin, passwordLogin, fillCaLogin, caLogin, chooseCert, certOption, expectAppCentre,
     until, dataRows, tableLoaded, rowTexts, openCaAdmin, fillBindDialog, waitRows,
     apiSession, adminApi, apiBindings, apiBind, apiUnbindKey, setBound, recordRequests, isServer, TIMEOUT,
