@@ -85,6 +85,8 @@ static enum MHD_Result zca_http_json(struct MHD_Connection *conn, zca_http_req_t
     if (resp == NULL)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "POST, OPTIONS");
     zca_http_headers(resp, r);
     ret = MHD_queue_response(conn, status, resp);
     MHD_destroy_response(resp);
@@ -160,9 +162,10 @@ static void zca_http_collect(zca_http_req_t *r, const char *data, size_t n)
 
     if (r->too_large)
         return;
-    if (n > ZCA_BODY_MAX - r->len || (b = malloc(r->len + n)) == NULL) {
+    if (n > ZCA_BODY_MAX - r->len || (b = malloc(r->len + n)) == NULL) {    /* out of memory: the same */
         r->too_large = true;
-        OPENSSL_cleanse(r->body, r->len);
+        if (r->body)
+            OPENSSL_cleanse(r->body, r->len);
         free(r->body);
         r->body = NULL;
         r->len = 0;

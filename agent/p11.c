@@ -6,8 +6,8 @@
  * CKM_RSA_PKCS or CKM_ECDSA over the digest (SoftHSM has no CKM_ECDSA_SHA256).
  * Login goes around libp11 (p11_login.h).
  *
- * libp11 frees its certificate and key objects on PKCS11_logout and
- * PKCS11_update_slots, so nothing here keeps a PKCS11_* pointer between
+ * libp11 frees its certificate and key objects on PKCS11_logout and when
+ * the slots are released, so nothing here keeps a PKCS11_* pointer between
  * calls: the key list holds slot ids, CKA_IDs and referenced X509s. */
 #include "p11.h"
 

@@ -11,32 +11,28 @@
 #include "errors.h"
 
 static const zc_err_info_t zc_err_table[] = {
+#define ZC_REASON(name, zh, en)
 #define ZC_ERR(code, status, zh, en, reasons) { #code, status, zh, en, reasons },
 #include "errors.def"
 #undef ZC_ERR
+#undef ZC_REASON
 };
 
-/* 可能失败原因, indexed by ZC_R_* bit number (DESIGN section 7). */
+/* 可能失败原因, indexed by ZC_R_* bit number. */
 static const char *const zc_reason_zh[ZC_R__COUNT] = {
-    "驱动未安装或版本过旧",
-    "未插入CA锁",
-    "PIN码错误或已被锁定",
-    "证书已过期",
-    "CA锁未绑定账号",
-    "选择的CA服务商不正确",
-    "所在区划未开通CA业务",
-    "电脑时间不正确",
+#define ZC_REASON(name, zh, en) zh,
+#define ZC_ERR(code, status, zh, en, reasons)
+#include "errors.def"
+#undef ZC_ERR
+#undef ZC_REASON
 };
 
 static const char *const zc_reason_en[ZC_R__COUNT] = {
-    "CA driver not installed or outdated",
-    "CA key not inserted",
-    "Wrong or locked PIN",
-    "Certificate expired",
-    "Key not bound to an account",
-    "Wrong CA provider selected",
-    "Region has not enabled CA service",
-    "Computer clock is wrong",
+#define ZC_REASON(name, zh, en) en,
+#define ZC_ERR(code, status, zh, en, reasons)
+#include "errors.def"
+#undef ZC_ERR
+#undef ZC_REASON
 };
 
 _Static_assert(sizeof zc_err_table / sizeof zc_err_table[0] == (size_t)ZC_E__COUNT - 1,
@@ -88,14 +84,21 @@ const char *zc_err_json(apr_pool_t *p, zc_err_t e)
     const char *out = zc_err_json_fallback;
     char *text;
 
-    if (reasons == NULL)
+    json_t *reasons_en = json_array();
+    if (reasons == NULL || reasons_en == NULL) {
+        json_decref(reasons);
+        json_decref(reasons_en);
         return out;
+    }
     for (unsigned i = 0; i < ZC_R__COUNT; i++)
-        if (info->reasons & (1u << i))
+        if (info->reasons & (1u << i)) {
             json_array_append_new(reasons, json_string(zc_reason_zh[i]));
-    /* "o" steals reasons, also when json_pack fails. */
-    doc = json_pack("{s:{s:s,s:s,s:s,s:o}}", "error", "code", info->code, "message", info->zh,
-                    "message_en", info->en, "reasons", reasons);
+            json_array_append_new(reasons_en, json_string(zc_reason_en[i]));
+        }
+    /* "o" steals reasons, also when json_pack fails.  reasons_en goes beside
+     * DESIGN's fields, so pages in English need no copy of the table. */
+    doc = json_pack("{s:{s:s,s:s,s:s,s:o,s:o}}", "error", "code", info->code, "message", info->zh,
+                    "message_en", info->en, "reasons", reasons, "reasons_en", reasons_en);
     if (doc == NULL)
         return out;
     text = json_dumps(doc, JSON_COMPACT);

@@ -4,22 +4,31 @@
 
 #include <apr_pools.h>
 
-/* 可能失败原因 (possible reasons), one bit each; errors.def names a set per code. */
-#define ZC_R_DRIVER    (1u << 0) /* driver not installed or outdated */
-#define ZC_R_KEY       (1u << 1) /* key not inserted */
-#define ZC_R_PIN       (1u << 2) /* wrong or locked PIN */
-#define ZC_R_EXPIRED   (1u << 3) /* certificate expired */
-#define ZC_R_NOT_BOUND (1u << 4) /* key not bound to an account */
-#define ZC_R_PROVIDER  (1u << 5) /* wrong CA provider selected */
-#define ZC_R_REGION    (1u << 6) /* region has not enabled CA service */
-#define ZC_R_CLOCK     (1u << 7) /* computer clock wrong */
-#define ZC_R__COUNT    8
+/* 可能失败原因 (possible reasons), one bit each (ZC_R_DRIVER, ZC_R_KEY, ...);
+ * errors.def lists them and names a set per code. */
+enum {
+#define ZC_REASON(name, zh, en) ZC_RB_##name,
+#define ZC_ERR(code, status, zh, en, reasons)
+#include "errors.def"
+#undef ZC_ERR
+#undef ZC_REASON
+    ZC_R__COUNT
+};
+enum {
+#define ZC_REASON(name, zh, en) ZC_R_##name = 1 << ZC_RB_##name,
+#define ZC_ERR(code, status, zh, en, reasons)
+#include "errors.def"
+#undef ZC_ERR
+#undef ZC_REASON
+};
 
 typedef enum {
     ZC_OK = 0,
+#define ZC_REASON(name, zh, en)
 #define ZC_ERR(code, status, zh, en, reasons) ZC_E_##code,
 #include "errors.def"
 #undef ZC_ERR
+#undef ZC_REASON
     ZC_E__COUNT
 } zc_err_t;
 

@@ -70,6 +70,47 @@ zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_pro
                                      proof->leaf, proof->chain, pv, detail);
 }
 
+/* The certificate field: one certificate (PEM, base64 DER or DER), or the
+ * PEM bundle integrators have (the leaf, then intermediates, which join the
+ * chain). */
+static zc_err_t zc_proof_read_certificate(request_rec *r, const char *text, zc_proof_t *out, const char **detail)
+{
+    zc_err_t e;
+    const char *first = strstr(text, "-----BEGIN");
+    if (first && strstr(first + 10, "-----BEGIN")) {
+        STACK_OF(X509) *sk = zc_cert_parse_chain(r->pool, text, strlen(text), &e);
+        if (!sk || sk_X509_num(sk) == 0 || sk_X509_num(sk) > ZC_CERT_MAX_CHAIN + 1) {
+            *detail = "certificate: a PEM bundle whose blocks are not all certificates, or too many of them";
+            return ZC_E_CERT_MALFORMED;
+        }
+        out->leaf = sk_X509_value(sk, 0);
+        for (int j = 1; j < sk_X509_num(sk); j++)
+            zc_cert_stack_push(out->chain, sk_X509_value(sk, j));
+        return ZC_OK;
+    }
+    out->leaf = zc_cert_parse(r->pool, text, strlen(text), &e);
+    if (!out->leaf) {
+        *detail = "certificate is not PEM, base64 DER or DER";
+        return ZC_E_CERT_MALFORMED;
+    }
+    return ZC_OK;
+}
+
+/* Whether another provider's anchors issue the certificate. */
+static int zc_proof_issued_elsewhere(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof,
+                                     const char **detail)
+{
+    zc_global_t *g = zc_srv_cfg(r->server)->g;
+    zc_identity_t id;
+    const char *why = NULL;
+    zc_err_t e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts,
+                                       g->providers->nelts, proof->leaf, proof->chain, 0, &id, &why);
+    if (e != ZC_E_PROVIDER_MISMATCH)
+        return 0;
+    *detail = why;
+    return 1;
+}
+
 zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
                             const zc_provider_t **pvp, zc_proof_t *out, const char **detail)
 {
@@ -83,12 +124,9 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
         *detail = apr_psprintf(r->pool, "unknown algorithm name '%s'", a->algorithm);
         return ZC_E_ALG_UNSUPPORTED;
     }
-    out->leaf = zc_cert_parse(r->pool, a->certificate, strlen(a->certificate), &e);
-    if (!out->leaf) {
-        *detail = "certificate is not PEM, base64 DER or DER";
-        return ZC_E_CERT_MALFORMED;
-    }
     out->chain = zc_cert_stack(r->pool);
+    if ((e = zc_proof_read_certificate(r, a->certificate, out, detail)) != ZC_OK)
+        return e;
     for (int i = 0; i < a->chain->nelts; i++) {
         const char *t = APR_ARRAY_IDX(a->chain, i, const char *);
         STACK_OF(X509) *sk = strstr(t, "-----BEGIN") ? zc_cert_parse_chain(r->pool, t, strlen(t), &e) : NULL;
@@ -111,6 +149,11 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
     }
     if ((e = zc_proof_provider(r, out, pvp, detail)) != ZC_OK)
         return e;
+    /* The issuer before the algorithm: a key of another provider's kind is
+     * first of all another provider's key (DESIGN section 4, 2026-12-02). */
+    if (!(zc_sig_algorithms_for(out->leaf) & (*pvp)->algorithms)
+        && zc_proof_issued_elsewhere(r, *pvp, out, detail))
+        return ZC_E_PROVIDER_MISMATCH;
     return zc_sig_verify(r->pool, out->leaf, (*pvp)->algorithms, requested, a->signature, (const unsigned char *)tbs,
                          strlen(tbs), &out->algorithm, detail);
 }

@@ -8,7 +8,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 90, need_module('zcyca');
+plan tests => 91, need_module('zcyca');
 
 my $R  = make_region(uniq('r-on'), 1, 'pa', 'pb', 'pc');
 my $ROFF = make_region(uniq('r-off'), 0, 'pa');
@@ -170,6 +170,10 @@ $r = req('POST', tls_url('/ca/login'), cert => $c{rsa}, json => { provider => 'p
          accept => 'application/json', headers => { 'Content-Type' => 'application/json; charset=utf-8' });
 is($r->{code}, 200, 'a charset parameter on the JSON content type is fine');
 
+my ($dis) = req('POST', tls_url('/ca/login'), cert => $c{dis}, json => { provider => 'pa' }, origin => 1);
+is_deeply([$dis->{json}{error}{reasons}, $dis->{json}{error}{reasons_en}],
+          [['账号已停用，请联系平台管理员'], ['Account disabled: contact the platform administrator']],
+          'ACCOUNT_DISABLED tells the user what to do (reasons and reasons_en)');
 my ($err) = req('POST', tls_url('/ca/login'), cert => $c{exp}, json => { provider => 'pa' }, origin => 1);
 is($err->{json}{error}{message}, '证书已过期，请联系CA机构更新', 'Chinese message');
 is($err->{json}{error}{message_en}, 'Certificate expired; renew it with your CA', 'English message');
@@ -213,7 +217,7 @@ my ($fail_row) = db()->selectrow_array(
 cmp_ok($fail_row, '>=', 1, 'a failure is audited with its code');
 my ($dis_row) = db()->selectrow_array(
     "SELECT count(*) FROM zcyca.audit WHERE event = 'login' AND code = 'ACCOUNT_DISABLED' AND account_id = ?", undef, $dave);
-is($dis_row, 1, 'the disabled account failure names the account');
+is($dis_row, 2, 'the disabled account\'s two failures (the table above, the reasons check) name the account');
 
 # --- logout ----------------------------------------------------------------
 $r = req('POST', tls_url('/ca/logout'), cookie => $cookie2, json => {}, origin => 1);

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use ZcTest;
 use JSON::PP ();
 
-plan tests => 40, need_module('zcyca');
+plan tests => 43, need_module('zcyca');
 
 my $reg = make_region(uniq('sig'), 1, qw(pa ps pn pe pr));
 sub account_with {
@@ -118,6 +118,16 @@ is(code_of($r), '401 SIGNATURE_INVALID', 'an SM2 signature made with the empty I
 $r = login_challenge($sm2, provider => 'ps', alg => 'sm2');
 # Provider ps trusts only the root; pe lists the intermediate itself, so without the chain the leaf is pe's.
 is(code_of($r), '401 PROVIDER_MISMATCH', 'SM2 leaf without its intermediate under root-only trust → PROVIDER_MISMATCH (pe issues it)');
+
+# The issuer before the algorithm (DESIGN section 4, 2026-12-02): pa's ECDSA key with the SM2-only ps
+# is a wrong provider, as on the TLS path, not an unsupported algorithm.
+$r = login_challenge($ec, provider => 'ps');
+is(code_of($r), '401 PROVIDER_MISMATCH', 'another provider\'s key of a kind the chosen one does not allow → PROVIDER_MISMATCH');
+# Integrators send the PEM file they have: the leaf, then its intermediates.
+$r = login_challenge($sm2, provider => 'ps', alg => 'sm2', override => { certificate => cert_text($sm2) . cert_text('ps-inter') });
+is($r->{code}, 200, 'a PEM bundle in certificate: the leaf first, the intermediate joins the chain') or diag code_of($r);
+$r = login_challenge($sm2, provider => 'ps', alg => 'sm2', override => { certificate => cert_text($sm2) . "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" });
+is(code_of($r), '400 CERT_MALFORMED', 'a bundle with a broken block → CERT_MALFORMED');
 
 $r = login_challenge($ec, signature => '%%%not base64%%%');
 is(code_of($r), '400 BAD_REQUEST', 'bad base64 signature → BAD_REQUEST');

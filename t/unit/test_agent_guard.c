@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#include "guard.h"
+/* by path: mod_zcyca/ has a guard.h too */
+#include "../../agent/guard.h"
 
 #define ORIGIN "https://127.0.0.1:8443"
 #define NONCE "q7Yx0V1uQZ3N6hQv5Jc3r8Vw2bH1mK9sT4dE0fG7aB_"

@@ -21,12 +21,14 @@ static void zc_t_table(void **state)
     const struct { zc_err_t e; int status; unsigned reasons; } rows[] = {
         { ZC_E_CERT_EXPIRED, 401, ZC_R_EXPIRED | ZC_R_CLOCK },
         { ZC_E_THROTTLED, 429, ZC_R_PIN },
-        { ZC_E_PAYLOAD_TOO_LARGE, 413, 0 },
+        { ZC_E_PAYLOAD_TOO_LARGE, 413, ZC_R_RELOAD },
         { ZC_E_NOT_FOUND, 404, 0 },
-        { ZC_E_CERT_STATUS_UNKNOWN, 503, 0 },
-        { ZC_E_KEY_BOUND_ELSEWHERE, 409, 0 },
+        { ZC_E_CERT_STATUS_UNKNOWN, 503, ZC_R_RETRY },
+        { ZC_E_CERT_REVOKED, 401, ZC_R_REISSUE },
+        { ZC_E_ACCOUNT_DISABLED, 403, ZC_R_ADMIN },
+        { ZC_E_KEY_BOUND_ELSEWHERE, 409, ZC_R_UNBIND_FIRST },
         { ZC_E_REGION_DISABLED, 403, ZC_R_REGION },
-        { ZC_E_BAD_REQUEST, 400, 0 },
+        { ZC_E_BAD_REQUEST, 400, ZC_R_RELOAD },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         assert_int_equal(zc_err_info(rows[i].e)->status, rows[i].status);
@@ -52,6 +54,20 @@ static void zc_t_by_code(void **state)
     assert_int_equal(zc_err_by_code(NULL), ZC_OK);
 }
 
+/* DESIGN section 4 (2026-12-02): every login and bind failure carries at
+ * least one actionable reason.  Only codes that are no refusal of a login or
+ * bind (a missing session, a CA-only area, an unknown record) have none. */
+static void zc_t_every_refusal_has_reasons(void **state)
+{
+    for (int e = 1; e < ZC_E__COUNT; e++) {
+        const zc_err_info_t *info = zc_err_info((zc_err_t)e);
+        int exempt = e == ZC_E_LOGIN_REQUIRED || e == ZC_E_CA_LOGIN_REQUIRED || e == ZC_E_NOT_FOUND;
+        if (!exempt && info->reasons == 0)
+            fail_msg("%s has no 可能失败原因", info->code);
+    }
+    assert_true(ZC_R__COUNT > 8 && ZC_R__COUNT <= 31);
+}
+
 static void zc_t_reasons(void **state)
 {
     assert_string_equal(zc_err_reason_zh(0), "驱动未安装或版本过旧");
@@ -67,10 +83,11 @@ static void zc_t_json_exact(void **state)
     assert_string_equal(zc_err_json(*state, ZC_E_CERT_EXPIRED),
                         "{\"error\":{\"code\":\"CERT_EXPIRED\",\"message\":\"证书已过期，请联系CA机构更新\","
                         "\"message_en\":\"Certificate expired; renew it with your CA\","
-                        "\"reasons\":[\"证书已过期\",\"电脑时间不正确\"]}}");
+                        "\"reasons\":[\"证书已过期\",\"电脑时间不正确\"],"
+                        "\"reasons_en\":[\"Certificate expired\",\"Computer clock is wrong\"]}}");
     assert_string_equal(zc_err_json(*state, ZC_E_NOT_FOUND),
                         "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"记录不存在\","
-                        "\"message_en\":\"Not found\",\"reasons\":[]}}");
+                        "\"message_en\":\"Not found\",\"reasons\":[],\"reasons_en\":[]}}");
 }
 
 /* Every code renders JSON that parses back to exactly the table row. */
@@ -80,27 +97,30 @@ static void zc_t_json_all(void **state)
         const zc_err_info_t *info = zc_err_info((zc_err_t)e);
         const char *text = zc_err_json(*state, (zc_err_t)e);
         json_error_t jerr;
-        json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr), *err, *reasons;
+        json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &jerr), *err, *reasons, *reasons_en;
 
         assert_non_null(doc);
         assert_null(strstr(text, "\\u"));   /* UTF-8 kept as is */
         assert_int_equal(json_object_size(doc), 1);
         err = json_object_get(doc, "error");
         assert_true(json_is_object(err));
-        assert_int_equal(json_object_size(err), 4);
+        assert_int_equal(json_object_size(err), 5);
         assert_string_equal(json_string_value(json_object_get(err, "code")), info->code);
         assert_string_equal(json_string_value(json_object_get(err, "message")), info->zh);
         assert_string_equal(json_string_value(json_object_get(err, "message_en")), info->en);
         reasons = json_object_get(err, "reasons");
-        assert_true(json_is_array(reasons));
+        reasons_en = json_object_get(err, "reasons_en");
+        assert_true(json_is_array(reasons) && json_is_array(reasons_en));
         size_t k = 0;
         for (unsigned bit = 0; bit < ZC_R__COUNT; bit++) {
             if (!(info->reasons & (1u << bit)))
                 continue;
             assert_string_equal(json_string_value(json_array_get(reasons, k)), zc_err_reason_zh(bit));
+            assert_string_equal(json_string_value(json_array_get(reasons_en, k)), zc_err_reason_en(bit));
             k++;
         }
         assert_int_equal(json_array_size(reasons), k);
+        assert_int_equal(json_array_size(reasons_en), k);
         json_decref(doc);
     }
 }
@@ -201,6 +221,7 @@ static void zc_t_html_not_bound_links(void **state)
 
 static const struct CMUnitTest zc_t_tests[] = {
     cmocka_unit_test(zc_t_table), cmocka_unit_test(zc_t_by_code), cmocka_unit_test(zc_t_reasons),
+    cmocka_unit_test(zc_t_every_refusal_has_reasons),
     ZC_T(zc_t_json_exact), ZC_T(zc_t_json_all), ZC_T(zc_t_json_invalid), ZC_T(zc_t_escape),
     ZC_T(zc_t_html_all), ZC_T(zc_t_html_back_link), ZC_T(zc_t_html_not_bound_links),
 };

@@ -6,7 +6,7 @@
 // The handlers' base path is /ca unless the page says otherwise:
 //   <meta name="zcyca-api" content="/sso/ca">
 
-import { t, pick } from './i18n.js';
+import { t, pick, learnReason } from './i18n.js';
 
 export class ApiError extends Error {
   constructor(status, e = {}) {
@@ -17,6 +17,10 @@ export class ApiError extends Error {
     this.message_zh = e.message || '';
     this.message_en = e.message_en || '';
     this.reasons = Array.isArray(e.reasons) ? e.reasons.filter((r) => typeof r === 'string') : [];
+    // The server sends each reason in English too (reasons_en, same order).
+    if (Array.isArray(e.reasons_en) && Array.isArray(e.reasons) && e.reasons_en.length === e.reasons.length) {
+      e.reasons.forEach((zh, i) => learnReason(zh, e.reasons_en[i]));
+    }
   }
   /** The message in the page's language. */
   text() { return pick(this.message_zh, this.message_en); }
@@ -91,6 +95,14 @@ export const pageUrl = (name) => new URL('../' + name, import.meta.url);
 /** A return path is followed only when it is local: /path, not //host or /\host, no controls. */
 export function safeReturn(value) {
   if (typeof value !== 'string' || value.length > 2048) return null;
+  // An error page of a login host on another origin names this page's CA管理 with an absolute
+  // URL (ZcyCAManageURL): follow it only when it is this very origin, as a local path.
+  if (/^https?:\/\//i.test(value)) {
+    let u;
+    try { u = new URL(value); } catch { return null; }
+    if (u.origin !== location.origin || u.username || u.password) return null;
+    value = u.pathname + u.search + u.hash;
+  }
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return null;
   return value;

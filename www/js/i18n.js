@@ -142,21 +142,12 @@ const EN = {
   '进入应用中心': 'Open the app centre',
 };
 
-// The 可能失败原因 the server sends (in Chinese) and the ones the pages add.
+// The 可能失败原因 the pages add themselves (driver failures).  The server's own come with
+// their English in reasons_en (mod_zcyca/errors.def is their one table): learnReason().
 const REASONS_EN = {
   '驱动未安装或版本过旧': 'CA driver not installed or outdated',
   '未插入CA锁': 'CA key not inserted',
   'PIN码错误或已被锁定': 'Wrong or locked PIN',
-  '证书已过期': 'Certificate expired',
-  'CA锁未绑定账号': 'Key not bound to an account',
-  '选择的CA服务商不正确': 'Wrong CA provider selected',
-  '所在区划未开通CA业务': 'Region has not enabled CA service',
-  '电脑时间不正确': 'Computer clock is wrong',
-  '证书已被吊销，请联系CA机构': 'Certificate revoked; contact your CA',
-  '请联系CA机构': 'Contact your CA',
-  '账号已停用，请联系平台管理员': 'Account disabled; contact the platform administrator',
-  '请联系平台管理员': 'Contact the platform administrator',
-  '请稍后重试': 'Retry later',
   '驱动服务未启动': 'CA driver service not running',
   '浏览器禁止本网站访问本机CA驱动': 'The browser blocks this site from reaching the CA driver on this computer',
 };
@@ -181,6 +172,11 @@ export function t(zh, vars) {
 /** Pick the server's (or driver's) message in the current language. */
 export function pick(zh, en) {
   return current === 'en' && en ? en : (zh || en || '');
+}
+
+/** Remember the English of a reason the server sent. */
+export function learnReason(zh, en) {
+  if (typeof zh === 'string' && typeof en === 'string' && en) REASONS_EN[zh] = en;
 }
 
 /** A 可能失败原因 in the current language (unknown ones stay Chinese). */
