@@ -436,7 +436,8 @@ static void test_query_hung_peer(void **state)
     dt = apr_time_now() - t0;
     close(s);
     zc_ot_expect(&r, ZC_E_CERT_STATUS_UNKNOWN, 1, d);
-    assert_true(dt >= apr_time_from_msec(1500) && dt < apr_time_from_sec(3));   /* timeout 2 s */
+    /* timeout 2 s; the upper bound leaves room for valgrind on a loaded machine */
+    assert_true(dt >= apr_time_from_msec(1500) && dt < apr_time_from_sec(5));
 }
 
 /* A real responder over HTTP on 127.0.0.1 is exercised by t/71_ocsp.t
