@@ -3,11 +3,37 @@
 #include "mod_zcyca.h"
 #include "http_core.h"
 #include "apr_strings.h"
+#include "cert.h"
+#include "crl.h"
+#include <openssl/x509v3.h>
 
 static int zc_check_fail(server_rec *s, const char *msg)
 {
     ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s, ZCLOGNO(0001) "%s", msg);
     return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* A warning, not a failure: the CRLs say nothing usable about a CA
+ * certificate of the trust file that another one of it issued (an issuing
+ * CA under its root).  Chains through it are checked at that level too, so
+ * the CRL method answers "unknown" for every login through it. */
+static void zc_check_crl_cover(apr_pool_t *ptemp, server_rec *s, const zc_provider_t *pv)
+{
+    for (int i = 0; pv->crl && i < zc_trust_count(pv->trust); i++) {
+        X509 *ca = zc_trust_anchor(pv->trust, i);
+        const char *why = NULL;
+        if (X509_check_issued(ca, ca) == X509_V_OK || !zc_trust_find_issuer(pv->trust, X509_get_issuer_name(ca)))
+            continue;
+        zc_err_t e = zc_crl_check(ptemp, pv->crl, ca, 0, &why);
+        if (e != ZC_OK)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         ZCLOGNO(1506) "ZcyCAProviderCRL %s: the CA certificate %s of ZcyCAProviderTrust %s is %s (%s); "
+                         "logins through it get %s from the CRLs: %s", pv->id,
+                         zc_cert_name(ptemp, X509_get_subject_name(ca)), pv->id,
+                         e == ZC_E_CERT_REVOKED ? "revoked" : "not covered by a current CRL of its issuer",
+                         why ? why : "-", e == ZC_E_CERT_REVOKED ? "CERT_REVOKED" : "CERT_STATUS_UNKNOWN",
+                         e == ZC_E_CERT_REVOKED ? "remove it from the trust file" : "add its issuer's CRL to the set");
+    }
 }
 
 int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
@@ -27,6 +53,7 @@ int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
             return zc_check_fail(s, apr_psprintf(ptemp, "ZcyCAProvider %s (%s) has no trust anchors: add "
                                                  "ZcyCAProviderTrust %s /path/to/%s-ca.pem",
                                                  pv->id, pv->defined_at, pv->id, pv->id));
+        zc_check_crl_cover(ptemp, s, pv);
     }
     if (g->providers->nelts > 0 && !g->db_conninfo)
         return zc_check_fail(s, "ZcyCAProvider is set but ZcyCADatabase is not: add ZcyCADatabase "

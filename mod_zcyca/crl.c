@@ -24,6 +24,7 @@
 #include "cert.h"
 #include "crypto_util.h"
 #include "crl.h"
+#include "crl_scope.h"
 #include "files.h"
 #include "sig.h"
 
@@ -43,6 +44,7 @@ typedef struct {
     const char *file;       /* where it came from, for *detail */
     apr_time_t this_update;
     apr_time_t next_update; /* 0: the CRL has none */
+    zc_crl_scope_t scope;   /* partition (IDP), cRLNumber, and the base number of a delta CRL */
 } zc_crl_entry_t;
 
 struct zc_crlset_t {
@@ -56,8 +58,11 @@ static apr_status_t zc_crlset_free(void *v)
 {
     zc_crlset_t *s = v;
 
-    for (int i = 0; i < s->crls->nelts; i++)
-        X509_CRL_free(APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t).crl);
+    for (int i = 0; i < s->crls->nelts; i++) {
+        zc_crl_entry_t *e = &APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t);
+        X509_CRL_free(e->crl);
+        zc_crl_scope_free(&e->scope);
+    }
     s->crls->nelts = 0;
     return APR_SUCCESS;
 }
@@ -79,11 +84,9 @@ static int zc_crl_verify_sm2(apr_pool_t *tmp, X509_CRL *crl, EVP_PKEY *pk)
     const unsigned char *q, *tbs;
     long len, tlen;
     int n, tag, cls, ok = 0;
-    EVP_MD_CTX *md = NULL;
-    EVP_PKEY_CTX *pctx = NULL;
 
     X509_CRL_get0_signature(crl, &sig, &alg);
-    if (sig == NULL || (pk = zc_sig_as_sm2(tmp, pk)) == NULL || (n = i2d_X509_CRL(crl, &der)) <= 0)
+    if (sig == NULL || (n = i2d_X509_CRL(crl, &der)) <= 0)
         goto done;
     q = der;
     if (ASN1_get_object(&q, &len, &tag, &cls, n) & 0x80 || tag != V_ASN1_SEQUENCE)
@@ -92,16 +95,8 @@ static int zc_crl_verify_sm2(apr_pool_t *tmp, X509_CRL *crl, EVP_PKEY *pk)
     if (ASN1_get_object(&q, &tlen, &tag, &cls, len) & 0x80 || tag != V_ASN1_SEQUENCE)
         goto done;
     tlen += (long)(q - tbs);   /* header + contents */
-    if ((md = EVP_MD_CTX_new()) == NULL || (pctx = EVP_PKEY_CTX_new(pk, NULL)) == NULL ||
-        EVP_PKEY_CTX_set1_id(pctx, ZC_SM2_ID, sizeof ZC_SM2_ID - 1) <= 0)
-        goto done;
-    EVP_MD_CTX_set_pkey_ctx(md, pctx);
-    ok = EVP_DigestVerifyInit(md, NULL, EVP_sm3(), NULL, pk) == 1 &&
-         EVP_DigestVerify(md, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs,
-                          (size_t)tlen) == 1;
+    ok = zc_sig_verify_sm2(tmp, pk, ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig), tbs, (size_t)tlen);
 done:
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_CTX_free(pctx);   /* set_pkey_ctx does not take ownership */
     OPENSSL_free(der);
     return ok;
 }
@@ -116,6 +111,8 @@ static const char *zc_crl_add(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *s, co
     EVP_PKEY *pk = issuer ? X509_get0_pubkey(issuer) : NULL;
     const char *what = apr_psprintf(tmp, "%s: CRL %d (issuer %s)", file, i, zc_cert_name(tmp, iname));
     zc_crl_entry_t *e;
+    zc_crl_scope_t scope;
+    const char *why;
     int ok;
 
     if (issuer == NULL) {
@@ -140,6 +137,10 @@ static const char *zc_crl_add(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *s, co
         X509_CRL_free(crl);
         return apr_pstrcat(tmp, what, ": no thisUpdate", NULL);
     }
+    if ((why = zc_crl_scope_read(tmp, crl, &scope)) != NULL) {
+        X509_CRL_free(crl);
+        return apr_pstrcat(tmp, what, ": ", why, NULL);
+    }
     /* the lazy sort of X509_CRL_get0_by_serial, done now (see the top) */
     sk_X509_REVOKED_sort(X509_CRL_get_REVOKED(crl));
     e = apr_array_push(s->crls);
@@ -147,6 +148,7 @@ static const char *zc_crl_add(apr_pool_t *p, apr_pool_t *tmp, zc_crlset_t *s, co
     e->file = apr_pstrdup(p, file);
     e->this_update = zc_crl_time(X509_CRL_get0_lastUpdate(crl));
     e->next_update = zc_crl_time(X509_CRL_get0_nextUpdate(crl));
+    e->scope = scope;
     return NULL;
 }
 
@@ -301,14 +303,83 @@ static int zc_crl_cmp_now(const ASN1_TIME *t, time_t now)
     return X509_cmp_time(t, &now);
 }
 
+/* Is a newer than b?  By thisUpdate, then by cRLNumber. */
+static int zc_crl_newer(const zc_crl_entry_t *a, const zc_crl_entry_t *b)
+{
+    int c = ASN1_TIME_compare(X509_CRL_get0_lastUpdate(a->crl), X509_CRL_get0_lastUpdate(b->crl));
+
+    if (c != 0)
+        return c > 0;
+    return a->scope.number && b->scope.number && ASN1_INTEGER_cmp(a->scope.number, b->scope.number) > 0;
+}
+
+/* The newest complete CRL of issuer iname whose scope covers cert, usable
+ * at t; *future / *elsewhere count the CRLs of that issuer skipped for a
+ * thisUpdate after t / for covering other certificates. */
+static const zc_crl_entry_t *zc_crl_base(apr_pool_t *p, const zc_crlset_t *s, X509 *cert, X509_NAME *iname, time_t t,
+                                         int *future, int *elsewhere)
+{
+    const zc_crl_entry_t *best = NULL;
+    STACK_OF(DIST_POINT) *dps = NULL;
+    int dps_read = 0;
+
+    for (int i = 0; i < s->crls->nelts; i++) {
+        const zc_crl_entry_t *e = &APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t);
+
+        if (e->scope.base_number || X509_NAME_cmp(X509_CRL_get_issuer(e->crl), iname) != 0)
+            continue;   /* delta CRLs only complete a base, below */
+        if (e->scope.idp && !dps_read) {
+            dps = zc_crl_scope_dps(p, cert);
+            dps_read = 1;
+        }
+        if (!zc_crl_scope_covers(&e->scope, cert, dps))
+            ++*elsewhere;
+        else if (zc_crl_cmp_now(X509_CRL_get0_lastUpdate(e->crl), t) > 0)
+            ++*future;   /* issued after now: not usable yet */
+        else if (best == NULL || zc_crl_newer(e, best))
+            best = e;
+    }
+    return best;
+}
+
+/* The newest delta CRL that completes base: same issuer and scope,
+ * BaseCRLNumber <= the base's cRLNumber < its own, usable at t; or NULL. */
+static const zc_crl_entry_t *zc_crl_delta(const zc_crlset_t *s, const zc_crl_entry_t *base, time_t t)
+{
+    const zc_crl_entry_t *best = NULL;
+
+    for (int i = 0; base->scope.number && i < s->crls->nelts; i++) {
+        const zc_crl_entry_t *e = &APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t);
+
+        if (e->scope.base_number == NULL ||
+            X509_NAME_cmp(X509_CRL_get_issuer(e->crl), X509_CRL_get_issuer(base->crl)) != 0 ||
+            !zc_crl_scope_same(&e->scope, &base->scope) || zc_crl_cmp_now(X509_CRL_get0_lastUpdate(e->crl), t) > 0 ||
+            ASN1_INTEGER_cmp(e->scope.base_number, base->scope.number) > 0 ||
+            ASN1_INTEGER_cmp(e->scope.number, base->scope.number) <= 0)
+            continue;
+        if (best == NULL || ASN1_INTEGER_cmp(e->scope.number, best->scope.number) > 0)
+            best = e;
+    }
+    return best;
+}
+
+/* Current at t: no nextUpdate, or one after t. */
+static int zc_crl_current(const zc_crl_entry_t *e, time_t t)
+{
+    const ASN1_TIME *next = e ? X509_CRL_get0_nextUpdate(e->crl) : NULL;
+
+    return e && (next == NULL || zc_crl_cmp_now(next, t) > 0);
+}
+
 zc_err_t zc_crl_check(apr_pool_t *p, const zc_crlset_t *s, X509 *cert, apr_time_t now, const char **detail)
 {
     X509_NAME *iname = cert ? X509_get_issuer_name(cert) : NULL;
     time_t t = now ? (time_t)apr_time_sec(now) : time(NULL);
-    const zc_crl_entry_t *best = NULL;
-    const ASN1_TIME *next;
+    const zc_crl_entry_t *base, *delta;
+    const ASN1_INTEGER *serial;
     X509_REVOKED *rev = NULL;
-    int future = 0, found;
+    const char *which;
+    int future = 0, elsewhere = 0, in_delta = 0, found;
 
     if (detail)
         *detail = NULL;
@@ -317,43 +388,42 @@ zc_err_t zc_crl_check(apr_pool_t *p, const zc_crlset_t *s, X509 *cert, apr_time_
             *detail = "no CRLs loaded or no certificate";
         return ZC_E_CERT_STATUS_UNKNOWN;
     }
-    for (int i = 0; i < s->crls->nelts; i++) {
-        const zc_crl_entry_t *e = &APR_ARRAY_IDX(s->crls, i, zc_crl_entry_t);
-        const ASN1_TIME *tu = X509_CRL_get0_lastUpdate(e->crl);
-
-        if (X509_NAME_cmp(X509_CRL_get_issuer(e->crl), iname) != 0)
-            continue;
-        if (zc_crl_cmp_now(tu, t) > 0) {
-            future = 1;   /* issued after now: not usable yet */
-            continue;
-        }
-        if (best == NULL || ASN1_TIME_compare(tu, X509_CRL_get0_lastUpdate(best->crl)) > 0)
-            best = e;
-    }
-    if (best == NULL) {
+    if ((base = zc_crl_base(p, s, cert, iname, t, &future, &elsewhere)) == NULL) {
         if (detail)
-            *detail = apr_psprintf(p, "no %sCRL from %s", future ? "valid (thisUpdate in the future) " : "",
-                                   zc_cert_name(p, iname));
+            *detail = apr_psprintf(p, "no %sCRL from %s%s", future ? "valid (thisUpdate in the future) " : "",
+                                   zc_cert_name(p, iname),
+                                   elsewhere ? apr_psprintf(p, " covers the certificate (%d of its CRLs are for other "
+                                                            "partitions or kinds of certificate)", elsewhere) : "");
         return ZC_E_CERT_STATUS_UNKNOWN;
     }
-    found = X509_CRL_get0_by_serial(best->crl, &rev, X509_get0_serialNumber(cert));
+    serial = X509_get0_serialNumber(cert);
+    /* base + delta = the complete list as of the delta (RFC 5280 5.2.4): an
+     * entry of the delta wins, removeFromCRL included */
+    delta = zc_crl_delta(s, base, t);
+    found = delta ? X509_CRL_get0_by_serial(delta->crl, &rev, serial) : 0;
+    if (found != 0)
+        in_delta = 1;
+    else
+        found = X509_CRL_get0_by_serial(base->crl, &rev, serial);
+    which = apr_psprintf(p, "the CRL of %s (%s%s%s%s)", zc_cert_name(p, iname), base->file,
+                         zc_crl_scope_text(p, &base->scope), delta ? " with the delta CRL " : "",
+                         delta ? delta->file : "");
     if (found == 1) {
         if (detail)
-            *detail = apr_psprintf(p, "serial listed in the CRL of %s (%s), revoked %s", zc_cert_name(p, iname),
-                                   best->file,
+            *detail = apr_psprintf(p, "serial listed in %s%s, revoked %s", in_delta ? "the delta of " : "", which,
                                    zc_rfc3339(p, zc_crl_time(X509_REVOKED_get0_revocationDate(rev))));
-        return ZC_E_CERT_REVOKED;
+        return ZC_E_CERT_REVOKED;   /* also when stale: a listed key is revoked */
     }
-    next = X509_CRL_get0_nextUpdate(best->crl);
-    if (next && zc_crl_cmp_now(next, t) <= 0) {
+    /* a base past its nextUpdate is still complete with a current delta */
+    if (!zc_crl_current(base, t) && !zc_crl_current(delta, t)) {
         if (detail)
-            *detail = apr_psprintf(p, "the CRL of %s (%s) is stale: nextUpdate %s has passed",
-                                   zc_cert_name(p, iname), best->file, zc_rfc3339(p, best->next_update));
+            *detail = apr_psprintf(p, "%s is stale: nextUpdate %s has passed", which,
+                                   zc_rfc3339(p, delta && delta->next_update > base->next_update ? delta->next_update
+                                                                                                 : base->next_update));
         return ZC_E_CERT_STATUS_UNKNOWN;
     }
     if (detail)
-        *detail = apr_psprintf(p, "not listed in the CRL of %s (%s)%s", zc_cert_name(p, iname), best->file,
-                               found == 2 ? ", removed from the CRL" : "");
+        *detail = apr_psprintf(p, "not listed in %s%s", which, found == 2 ? ", removed from the CRL" : "");
     return ZC_OK;
 }
 

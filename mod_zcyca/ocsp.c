@@ -20,6 +20,7 @@
 #include "ocsp.h"
 #include "cert.h"
 #include "crypto_util.h"
+#include "sig.h"
 
 #define ZC_OCSP_RESP_MAX (100 * 1024)
 #define ZC_OCSP_SKEW 300L   /* seconds of clock skew allowed */
@@ -109,6 +110,38 @@ fail:
     return NULL;
 }
 
+/* An SM2-with-SM3 response: OpenSSL 3.0's OCSP_basic_verify checks the
+ * signature without the GM/T ID, so it is checked here, with the ID and
+ * the key of the signer OCSP_basic_verify itself picks (the same look-up:
+ * certs first, then the response's own certificates), over the encoded
+ * tbsResponseData.  0: not SM2 (nothing checked), 1: verified, -1: not. */
+static int zc_ocsp_sm2_signature(apr_pool_t *p, OCSP_BASICRESP *bs, STACK_OF(X509) *certs, const char **why)
+{
+    const X509_ALGOR *alg = OCSP_resp_get0_tbs_sigalg(bs);
+    const ASN1_OCTET_STRING *sig = OCSP_resp_get0_signature(bs);
+    const ASN1_OBJECT *obj = NULL;
+    X509 *signer = NULL;
+    unsigned char *der = NULL;
+    int n, ok;
+
+    if (alg)
+        X509_ALGOR_get0(&obj, NULL, NULL, alg);
+    if (obj == NULL || OBJ_obj2nid(obj) != NID_SM2_with_SM3)
+        return 0;
+    if (sig == NULL || OCSP_resp_get0_signer(bs, &signer, certs) != 1) {
+        *why = "OCSP response signer not found";
+        return -1;
+    }
+    n = i2d_OCSP_RESPDATA((OCSP_RESPDATA *)OCSP_resp_get0_respdata(bs), &der);
+    ok = n > 0 && zc_sig_verify_sm2(p, X509_get0_pubkey(signer), ASN1_STRING_get0_data(sig),
+                                    (size_t)ASN1_STRING_length(sig), der, (size_t)n);
+    OPENSSL_free(der);
+    ERR_clear_error();
+    if (!ok)
+        *why = "OCSP response signature (SM2 with SM3 and the GM/T ID) does not verify with the signer's key";
+    return ok ? 1 : -1;
+}
+
 /* Signature and signer of bs: 1 when it verifies (see the header). */
 static int zc_ocsp_verify(apr_pool_t *p, zc_ocsp_req_t *req, const zc_trust_t *trust, X509 *pinned,
                           OCSP_BASICRESP *bs, const char **why)
@@ -116,7 +149,7 @@ static int zc_ocsp_verify(apr_pool_t *p, zc_ocsp_req_t *req, const zc_trust_t *t
     STACK_OF(X509) *certs = sk_X509_new_null();
     X509_STORE *st = zc_trust_store(trust);
     unsigned long flags = 0;
-    int ok = 0;
+    int ok = 0, sm2 = 0;
 
     if (certs == NULL) {
         *why = "out of memory";
@@ -130,11 +163,19 @@ static int zc_ocsp_verify(apr_pool_t *p, zc_ocsp_req_t *req, const zc_trust_t *t
     }
     else
         ok = sk_X509_push(certs, req->issuer) > 0;   /* when the response carries no certificates */
+    /* an SM2 responder certificate in the response: its own signature (by
+     * the CA) is checked with the ID while its chain is verified */
+    for (int i = 0; i < sk_X509_num(OCSP_resp_get0_certs(bs)); i++)
+        zc_cert_set_sm2_id(sk_X509_value(OCSP_resp_get0_certs(bs), i));
     if (ok && st == NULL && pinned == NULL) {
         *why = "no trust anchors to verify the OCSP response with";
         ok = 0;
     }
-    else if (ok && OCSP_basic_verify(bs, certs, st, flags) <= 0) {
+    if (ok && (sm2 = zc_ocsp_sm2_signature(p, bs, certs, why)) < 0)
+        ok = 0;
+    else if (sm2 > 0)
+        flags |= OCSP_NOSIGS;   /* checked above, with the ID; the signer is still checked below */
+    if (ok && OCSP_basic_verify(bs, certs, st, flags) <= 0) {
         *why = apr_pstrcat(p, "OCSP response signature or signer not trusted: ",
                            zc_openssl_error(p, "verification failed"), NULL);
         ok = 0;

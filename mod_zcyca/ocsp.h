@@ -31,7 +31,11 @@ zc_ocsp_req_t *zc_ocsp_request(apr_pool_t *p, X509 *cert, X509 *issuer, const un
  * issuer delegated with id-kp-OCSPSigning), or by pinned (may be NULL) when
  * given; nonce echoed when the responder returned one (a response without a
  * nonce is accepted, a wrong nonce is not); thisUpdate/nextUpdate valid now
- * (5 minutes of clock skew allowed).  Fills out. */
+ * (5 minutes of clock skew allowed).  A response signed SM2-with-SM3 is
+ * verified with the GM/T ID "1234567812345678" (which OCSP_basic_verify
+ * cannot set), and SM2 responder certificates in it get the ID too.  The
+ * issuer given to zc_ocsp_request must be the certificate above cert in
+ * the verified chain.  Fills out. */
 void zc_ocsp_parse_response(apr_pool_t *p, zc_ocsp_req_t *req, const zc_trust_t *trust, X509 *pinned,
                             const unsigned char *der, size_t len, zc_ocsp_result_t *out, const char **detail);
 

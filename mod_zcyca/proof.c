@@ -164,7 +164,7 @@ zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof
     zc_global_t *g = zc_srv_cfg(r->server)->g;
     zc_err_t e = zc_verify_certificate(r->pool, pv, (const zc_provider_t *const *)g->providers->elts,
                                        g->providers->nelts, proof->leaf, proof->chain, 0, id, detail);
-    return e == ZC_OK ? zc_revocation_check(r, pv, proof->leaf, proof->chain, detail) : e;
+    return e == ZC_OK ? zc_revocation_check(r, pv, id->chain, detail) : e;
 }
 
 /* PEM of the largest certificate we take, with room. */

@@ -148,7 +148,7 @@ static void zc_revocation_refresh(server_rec *s, apr_pool_t *ptemp, const zc_pro
                  zc_crl_count(set), pv->crl_path);
 }
 
-static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *leaf,
+static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *cert,
                                   const char **why)
 {
     if (!pv->crl) {
@@ -157,39 +157,26 @@ static zc_err_t zc_revocation_crl(request_rec *r, const zc_provider_t *pv, zc_cr
     }
     apr_thread_mutex_lock(sl->lock);
     zc_revocation_refresh(r->server, r->pool, pv, sl);
-    zc_err_t e = zc_crl_check(r->pool, sl->set, leaf, 0, why);
+    zc_err_t e = zc_crl_check(r->pool, sl->set, cert, 0, why);
     apr_thread_mutex_unlock(sl->lock);
     return e;
 }
 
-/* The certificate that issued leaf: from the provider's anchors, else from
- * what the client sent. */
-static X509 *zc_revocation_issuer(const zc_provider_t *pv, X509 *leaf, STACK_OF(X509) *chain)
-{
-    X509 *iss = zc_trust_find_issuer(pv->trust, X509_get_issuer_name(leaf));
-    for (int i = 0; !iss && chain && i < sk_X509_num(chain); i++)
-        if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(chain, i)), X509_get_issuer_name(leaf)) == 0)
-            iss = sk_X509_value(chain, i);
-    return iss;
-}
-
 /* OCSP through the shared answer cache (zcyca.ocsp_cache): a good or
- * revoked answer is reused by every child and node until it runs out. */
-static zc_err_t zc_revocation_ocsp(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *leaf,
-                                   STACK_OF(X509) *chain, const char **why)
+ * revoked answer is reused by every child and node until it runs out.
+ * issuer is the certificate above cert in the verified chain: the request's
+ * CertID (issuer name and key hashes) and the response's signer are checked
+ * against it, so a look-alike CA the client sends changes nothing. */
+static zc_err_t zc_revocation_ocsp(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, X509 *cert,
+                                   X509 *issuer, const char **why)
 {
-    X509 *issuer = zc_revocation_issuer(pv, leaf, chain);
-    if (!issuer) {
-        *why = "the issuing CA is neither in ZcyCAProviderTrust nor in the chain sent";
-        return ZC_E_CERT_STATUS_UNKNOWN;
-    }
     unsigned char nh[ZC_SHA256_LEN];
     unsigned char *der = NULL;
-    int dlen = i2d_X509_NAME(X509_get_issuer_name(leaf), &der);
+    int dlen = i2d_X509_NAME(X509_get_issuer_name(cert), &der);
     zc_sha256(der, dlen > 0 ? (size_t)dlen : 0, nh);
     OPENSSL_free(der);
     zc_cert_info_t ci;
-    (void)zc_cert_info(r->pool, leaf, &ci);
+    (void)zc_cert_info(r->pool, cert, &ci);
     const char *key = apr_psprintf(r->pool, "%s:%s:%s", pv->id, zc_hex(r->pool, nh, 8), ci.serial);
     const char *v[] = {key};
     PGresult *res;
@@ -202,13 +189,13 @@ static zc_err_t zc_revocation_ocsp(request_rec *r, const zc_provider_t *pv, zc_c
         return strcmp(PQgetvalue(res, 0, 0), "good") == 0 ? ZC_OK : ZC_E_CERT_REVOKED;
     }
     apr_atomic_inc32(&sl->ocsp_misses);
-    const char *url = strcmp(pv->ocsp_url, "aia") == 0 ? zc_ocsp_aia_url(r->pool, leaf) : pv->ocsp_url;
+    const char *url = strcmp(pv->ocsp_url, "aia") == 0 ? zc_ocsp_aia_url(r->pool, cert) : pv->ocsp_url;
     if (!url) {
         *why = "the certificate names no OCSP responder (AIA)";
         return ZC_E_CERT_STATUS_UNKNOWN;
     }
     zc_ocsp_result_t o;
-    zc_ocsp_query(r->pool, url, leaf, issuer, pv->trust, pv->ocsp_responder, pv->ocsp_timeout, &o, why);
+    zc_ocsp_query(r->pool, url, cert, issuer, pv->trust, pv->ocsp_responder, pv->ocsp_timeout, &o, why);
     if (o.responder_error) {
         apr_atomic_inc32(&sl->ocsp_errors);
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1504) "provider %s: OCSP responder %s: %s", pv->id, url,
@@ -230,8 +217,31 @@ static zc_err_t zc_revocation_ocsp(request_rec *r, const zc_provider_t *pv, zc_c
     return o.status;
 }
 
-zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, X509 *leaf, STACK_OF(X509) *chain,
-                             const char **detail)
+/* One certificate of the chain (cert, issued by issuer) by the methods in
+ * order, the first definite answer deciding: ZC_OK, ZC_E_CERT_REVOKED, a
+ * database error, or ZC_E_CERT_STATUS_UNKNOWN with *why saying what each
+ * method found. */
+static zc_err_t zc_revocation_one(request_rec *r, const zc_provider_t *pv, zc_crl_slot_t *sl, const int *order,
+                                  X509 *cert, X509 *issuer, const char **why)
+{
+    const char *unknown = NULL;
+
+    for (int i = 0; i < 2 && order[i]; i++) {
+        const char *w = NULL;
+        zc_err_t e = order[i] == ZC_REV_CRL ? zc_revocation_crl(r, pv, sl, cert, &w)
+                                            : zc_revocation_ocsp(r, pv, sl, cert, issuer, &w);
+        if (e != ZC_E_CERT_STATUS_UNKNOWN) {
+            *why = w;
+            return e;
+        }
+        unknown = apr_pstrcat(r->pool, unknown ? unknown : "", unknown ? "; " : "",
+                              order[i] == ZC_REV_CRL ? "CRL: " : "OCSP: ", w ? w : "unknown", NULL);
+    }
+    *why = unknown;
+    return ZC_E_CERT_STATUS_UNKNOWN;
+}
+
+zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, STACK_OF(X509) *chain, const char **detail)
 {
     struct zc_revocation_child_t *rc = zc_srv_cfg(r->server)->g->revocation;
     int order[2] = {pv->revocation_order[0], pv->revocation_order[1]};
@@ -245,20 +255,31 @@ zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, X509 *leaf
     if (!order[0] || !rc || pv->index >= rc->n)
         return ZC_OK;
     zc_crl_slot_t *sl = &rc->slots[pv->index];
-    const char *why = NULL, *unknown = NULL;
-    /* The first method with a definite answer decides; unknown asks the next. */
-    for (int i = 0; i < 2 && order[i]; i++) {
-        zc_err_t e = order[i] == ZC_REV_CRL ? zc_revocation_crl(r, pv, sl, leaf, &why)
-                                            : zc_revocation_ocsp(r, pv, sl, leaf, chain, &why);
+    int n = chain ? sk_X509_num(chain) : 0;
+    if (n < 2) {
+        *detail = apr_psprintf(r->pool, "provider %s: no verified chain to check revocation on", pv->id);
+        return ZC_E_CERT_STATUS_UNKNOWN;
+    }
+    const char *unknown = NULL;
+    /* The leaf, then every CA certificate up to the top of the chain (the
+     * anchor, which is not checked).  A revoked certificate anywhere
+     * decides; unknown ones are collected for hard-/soft-fail. */
+    for (int c = 0; c + 1 < n; c++) {
+        X509 *cert = sk_X509_value(chain, c);
+        const char *why = NULL;
+        const char *who = c == 0 ? "" : apr_psprintf(r->pool, "CA certificate %s: ",
+                                                    zc_cert_name(r->pool, X509_get_subject_name(cert)));
+        zc_err_t e = zc_revocation_one(r, pv, sl, order, cert, sk_X509_value(chain, c + 1), &why);
         if (e == ZC_OK)
-            return ZC_OK;
+            continue;
         if (e != ZC_E_CERT_STATUS_UNKNOWN) {
-            *detail = apr_psprintf(r->pool, "provider %s: %s", pv->id, why ? why : "revocation check failed");
+            *detail = apr_psprintf(r->pool, "provider %s: %s%s", pv->id, who, why ? why : "revocation check failed");
             return e;
         }
-        unknown = apr_pstrcat(r->pool, unknown ? unknown : "", unknown ? "; " : "",
-                              order[i] == ZC_REV_CRL ? "CRL: " : "OCSP: ", why ? why : "unknown", NULL);
+        unknown = apr_pstrcat(r->pool, unknown ? unknown : "", unknown ? "; " : "", who, why, NULL);
     }
+    if (!unknown)
+        return ZC_OK;
     if (pv->revocation_soft) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       ZCLOGNO(1503) "provider %s: revocation status unknown (%s); let through (soft-fail)", pv->id,

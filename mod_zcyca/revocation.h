@@ -10,15 +10,18 @@
  * configuration. */
 void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s);
 
-/* The leaf's status by the provider's methods (ZcyCAProviderRevocation
+/* Revocation status of the verified chain (zc_identity_t.chain: leaf
+ * first, up to its top): the leaf and every CA certificate below the top
+ * are each checked by the provider's methods (ZcyCAProviderRevocation
  * order; default CRL then OCSP, whichever are configured), the first
- * definite answer deciding.  OCSP answers are shared through
- * zcyca.ocsp_cache.  CRLs:  At most every
- * ZcyCACRLCheckInterval seconds the files are looked at and, when changed,
- * reloaded; a CRL that fails to load keeps the old set (logged).  A stale or
- * missing CRL is CERT_STATUS_UNKNOWN, or passes with soft-fail. */
-zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, X509 *leaf, STACK_OF(X509) *chain,
-                             const char **detail);
+ * definite answer deciding for that certificate; the top, the trust
+ * anchor, is not checked.  Any certificate revoked → CERT_REVOKED; else any
+ * unknown → CERT_STATUS_UNKNOWN, or passes with soft-fail (logged).  OCSP
+ * asks about each certificate with the certificate above it in the chain
+ * as issuer; answers are shared through zcyca.ocsp_cache.  CRLs: at most
+ * every ZcyCACRLCheckInterval seconds the files are looked at and, when
+ * changed, reloaded; a CRL that fails to load keeps the old set (logged). */
+zc_err_t zc_revocation_check(request_rec *r, const zc_provider_t *pv, STACK_OF(X509) *chain, const char **detail);
 
 /* For the admin status: the provider's CRL set as this child sees it. */
 typedef struct {

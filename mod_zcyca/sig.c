@@ -254,6 +254,16 @@ static int zc_sig_check(EVP_PKEY *pk, unsigned alg, const unsigned char *sig, si
     return ok;
 }
 
+int zc_sig_verify_sm2(apr_pool_t *p, EVP_PKEY *pk, const unsigned char *sig, size_t slen,
+                      const unsigned char *msg, size_t mlen)
+{
+    int ok = pk && sig && slen && (pk = zc_sig_as_sm2(p, pk)) != NULL &&
+             zc_sig_check(pk, ZC_ALG_SM2_SM3, sig, slen, msg ? msg : (const unsigned char *)"", msg ? mlen : 0);
+
+    ERR_clear_error();
+    return ok;
+}
+
 /* Decode sig_b64 as standard base64, else as base64url. */
 static unsigned char *zc_sig_decode(apr_pool_t *p, const char *sig_b64, size_t *len)
 {

@@ -24,6 +24,13 @@ unsigned zc_sig_algorithms_for(X509 *cert);
  * failure. */
 EVP_PKEY *zc_sig_as_sm2(apr_pool_t *p, EVP_PKEY *pk);
 
+/* 1 when sig (a DER SM2 signature) verifies over msg with pk (an SM2 key,
+ * or an EC key on the SM2 curve) under SM3 with the GM/T ID
+ * "1234567812345678"; 0 otherwise.  For signed structures (CRLs, OCSP
+ * responses) whose OpenSSL 3.0 verification cannot set the ID. */
+int zc_sig_verify_sm2(apr_pool_t *p, EVP_PKEY *pk, const unsigned char *sig, size_t slen,
+                      const unsigned char *msg, size_t mlen);
+
 /* Verify sig_b64 (standard base64 or base64url) over msg with the
  * certificate's public key.
  *   allowed:   the provider's ZcyCAProviderAlgorithms bits

@@ -11,6 +11,7 @@
 #include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include "cert.h"
@@ -155,6 +156,11 @@ int zc_trust_count(const zc_trust_t *t)
     return t ? sk_X509_num(t->anchors) : 0;
 }
 
+X509 *zc_trust_anchor(const zc_trust_t *t, int i)
+{
+    return t && i >= 0 && i < sk_X509_num(t->anchors) ? sk_X509_value(t->anchors, i) : NULL;
+}
+
 X509 *zc_trust_find_issuer(const zc_trust_t *t, X509_NAME *name)
 {
     for (int i = 0; t && name && i < sk_X509_num(t->anchors); i++)
@@ -168,10 +174,55 @@ X509_STORE *zc_trust_store(const zc_trust_t *t)
     return t ? t->store : NULL;
 }
 
+/* The anchor of t that issued x (name, key identifiers and signature), or
+ * NULL. */
+static X509 *zc_trust_anchor_issuer(const zc_trust_t *t, X509 *x)
+{
+    for (int i = 0; i < sk_X509_num(t->anchors); i++) {
+        X509 *a = sk_X509_value(t->anchors, i);
+        EVP_PKEY *pk = X509_get0_pubkey(a);
+        if (X509_check_issued(a, x) == X509_V_OK && pk && X509_verify(x, pk) == 1)
+            return a;
+    }
+    ERR_clear_error();
+    return NULL;
+}
+
+/* The verified chain of ctx as a stack on p, extended upward through the
+ * anchors of t: with X509_V_FLAG_PARTIAL_CHAIN the chain ends at the first
+ * anchor it meets (an intermediate of the trust file), and revocation
+ * needs the CAs above it too. */
+static STACK_OF(X509) *zc_trust_chain(apr_pool_t *p, const zc_trust_t *t, X509_STORE_CTX *ctx)
+{
+    STACK_OF(X509) *vc = X509_STORE_CTX_get0_chain(ctx);
+    STACK_OF(X509) *out = zc_cert_stack(p);
+    X509 *top;
+
+    for (int i = 0; out && i < sk_X509_num(vc); i++)
+        zc_cert_stack_push(out, sk_X509_value(vc, i));
+    while (out && sk_X509_num(out) > 0 && sk_X509_num(out) <= ZC_TRUST_MAX_DEPTH) {
+        X509 *up;
+        int seen = 0;
+
+        top = sk_X509_value(out, sk_X509_num(out) - 1);
+        if (X509_check_issued(top, top) == X509_V_OK || (up = zc_trust_anchor_issuer(t, top)) == NULL)
+            break;   /* self-issued, or the top of what t holds */
+        for (int i = 0; i < sk_X509_num(out) && !seen; i++)
+            seen = X509_cmp(sk_X509_value(out, i), up) == 0;
+        if (seen)
+            break;
+        zc_cert_stack_push(out, up);
+    }
+    ERR_clear_error();
+    return out;
+}
+
 /* One X509_verify_cert run.  Returns 1 when the chain verified and has
- * at least an issuer above leaf; else 0 with *verr the OpenSSL error. */
+ * at least an issuer above leaf (with *chain, when chain is not NULL, the
+ * chain: zc_trust_chain); else 0 with *verr the OpenSSL error. */
 static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,
-                        apr_time_t now, unsigned long flags, int *verr, const char **detail)
+                        apr_time_t now, unsigned long flags, int *verr, STACK_OF(X509) **chain,
+                        const char **detail)
 {
     X509_STORE_CTX *ctx;
     X509_VERIFY_PARAM *vp;
@@ -220,15 +271,28 @@ static int zc_trust_run(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF
                                    X509_STORE_CTX_get_error_depth(ctx), bad ? ": " : "",
                                    bad ? zc_cert_name(p, X509_get_subject_name(bad)) : "");
     }
+    if (ok && chain && (*chain = zc_trust_chain(p, t, ctx)) == NULL) {
+        if (detail)
+            *detail = "out of memory";
+        return 0;
+    }
     return ok;
 }
 
 zc_err_t zc_trust_verify(apr_pool_t *p, const zc_trust_t *t, X509 *leaf,
                          STACK_OF(X509) *untrusted, apr_time_t now, const char **detail)
 {
+    return zc_trust_verify_chain(p, t, leaf, untrusted, now, NULL, detail);
+}
+
+zc_err_t zc_trust_verify_chain(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,
+                               apr_time_t now, STACK_OF(X509) **chain, const char **detail)
+{
     int verr;
 
-    if (zc_trust_run(p, t, leaf, untrusted, now, 0, &verr, detail))
+    if (chain)
+        *chain = NULL;
+    if (zc_trust_run(p, t, leaf, untrusted, now, 0, &verr, chain, detail))
         return ZC_OK;
     switch (verr) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
@@ -246,5 +310,5 @@ int zc_trust_issues(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X50
 {
     int verr;
 
-    return zc_trust_run(p, t, leaf, untrusted, 0, X509_V_FLAG_NO_CHECK_TIME, &verr, NULL);
+    return zc_trust_run(p, t, leaf, untrusted, 0, X509_V_FLAG_NO_CHECK_TIME, &verr, NULL, NULL);
 }

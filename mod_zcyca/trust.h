@@ -19,8 +19,10 @@ typedef struct zc_trust_t zc_trust_t;
  * freed by cleanups on p. */
 zc_trust_t *zc_trust_load(apr_pool_t *p, const char *path, const char **why);
 
-/* Number of anchors loaded. */
+/* Number of anchors loaded, and anchor i (0 <= i < count; not up-ref'd),
+ * in the order of the files. */
 int zc_trust_count(const zc_trust_t *t);
+X509 *zc_trust_anchor(const zc_trust_t *t, int i);
 
 /* The anchor whose subject equals name (the first one when several do), or
  * NULL.  Not up-ref'd: it lives as long as t. */
@@ -45,6 +47,18 @@ X509_STORE *zc_trust_store(const zc_trust_t *t);
  * *detail (may be NULL) receives OpenSSL's reason text for the log. */
 zc_err_t zc_trust_verify(apr_pool_t *p, const zc_trust_t *t, X509 *leaf,
                          STACK_OF(X509) *untrusted, apr_time_t now, const char **detail);
+
+/* zc_trust_verify, and on ZC_OK (when chain is not NULL) *chain: the
+ * verified chain, leaf first, up to its top.  Under
+ * X509_V_FLAG_PARTIAL_CHAIN OpenSSL ends the chain at the first anchor it
+ * meets; here it goes on through the anchors of t that issued it (name,
+ * key identifiers and signature) until a self-issued certificate or an
+ * anchor whose issuer t does not hold.  So with a trust file of
+ * intermediate + root the chain is leaf, intermediate, root; with the
+ * intermediate alone it is leaf, intermediate.  A stack from zc_cert_stack
+ * on p; *chain is NULL on failure. */
+zc_err_t zc_trust_verify_chain(apr_pool_t *p, const zc_trust_t *t, X509 *leaf, STACK_OF(X509) *untrusted,
+                               apr_time_t now, STACK_OF(X509) **chain, const char **detail);
 
 /* True when leaf chains to t at all, ignoring validity times (used to tell
  * PROVIDER_MISMATCH from CERT_UNTRUSTED). */

@@ -55,6 +55,7 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
 {
     const char *dummy, *why = NULL;
     const zc_provider_t *other;
+    STACK_OF(X509) *chain = NULL;
     zc_err_t rc;
 
     if (detail == NULL)
@@ -75,7 +76,7 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
     }
 
     /* 1. chain to the chosen provider's anchors */
-    rc = zc_trust_verify(p, chosen->trust, leaf, untrusted, now, &why);
+    rc = zc_trust_verify_chain(p, chosen->trust, leaf, untrusted, now, &chain, &why);
     if (rc == ZC_E_CERT_UNTRUSTED &&
         (other = zc_verify_other_issuer(p, chosen, all, n_all, leaf, untrusted)) != NULL) {
         *detail = apr_psprintf(p, "issued under provider %s, not the chosen %s (%s)", other->id,
@@ -111,6 +112,7 @@ zc_err_t zc_verify_certificate(apr_pool_t *p, const zc_provider_t *chosen,
         return rc;
     }
     out->provider = chosen;
+    out->chain = chain;
     return ZC_OK;
 }
 

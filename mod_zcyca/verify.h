@@ -45,11 +45,13 @@ typedef struct {
     const zc_provider_t *provider;
     const char *key_id;
     zc_cert_info_t cert;
+    STACK_OF(X509) *chain;   /* the verified chain, leaf first (zc_trust_verify_chain): what
+                                revocation is checked on, never the chain the client sent */
 } zc_identity_t;
 
 /* Verify leaf (+ untrusted intermediates) for the chosen provider, at time
  * now (0 = current time):
- *  1. chain to chosen's anchors (zc_trust_verify); when that fails as
+ *  1. chain to chosen's anchors (zc_trust_verify_chain, out->chain); when that fails as
  *     untrusted but another provider in all[] issues the certificate,
  *     answer ZC_E_PROVIDER_MISMATCH instead;
  *  2. key usage (zc_cert_check_usage), then certificate policies when the

@@ -12,7 +12,7 @@ plan tests => 20, need_module('zcyca');
 my $r = req('GET', tls_url('/ca/providers'));
 is($r->{code}, 200, 'GET /ca/providers');
 my @ids = map { $_->{id} } @{ $r->{json}{providers} // [] };
-is_deeply(\@ids, [qw(pa pb pc ps pn pe pp pq pv pw px po pf pr)], 'every configured provider, in configuration order');
+is_deeply(\@ids, [qw(pa pb pc ps pn pe pp pq pv pw px pt pd pi po pf pg pr)], 'every configured provider, in configuration order');
 my ($pa) = grep { $_->{id} eq 'pa' } @{ $r->{json}{providers} };
 is($pa->{name}, '吉林安信CA', 'display name in UTF-8');
 is($pa->{driver_url}, 'https://drivers.example.cn/pa-setup.exe', 'driver download URL');

@@ -32,7 +32,10 @@ my @cases = (
     [ 'CRL before trust', "ZcyCAProviderCRL pa __GOODCRL__\nZcyCAProviderTrust pa __GOOD__",
       qr/ZcyCAProviderCRL pa: put ZcyCAProviderTrust pa before it/ ],
     [ 'broken CRL file', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __EMPTY__", qr/ZcyCAProviderCRL pa .*empty\.pem/ ],
-    [ 'CRL of another CA', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __PSCRL__", qr/ZcyCAProviderCRL pa .*ps\.crl/ ],
+    [ 'CRL of another CA', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __PSCRL__",
+      qr/ZcyCAProviderCRL pa .*ps\/inter\.crl.*not one of the provider's CA/ ],
+    [ 'indirect CRL', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __INDIRECT__",
+      qr/ZcyCAProviderCRL pa .*indirect\.crl.*indirect CRL .* is not supported/ ],
     [ 'ocsp without a responder', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderRevocation pa ocsp",
       qr/ZcyCAProviderRevocation pa names ocsp but the provider has no ZcyCAProviderOCSP/ ],
     [ 'https responder', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderOCSP pa https://ocsp.example.cn/",
@@ -56,7 +59,7 @@ my @cases = (
     [ 'bad signed-data mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderSignedData pa all", qr/ZcyCAProviderSignedData pa all: must be tbs or nonce/ ],
 );
 
-plan tests => 2 * @cases + 1, need_module('zcyca');
+plan tests => 2 * @cases + 3, need_module('zcyca');
 
 my $libexec = `apxs -q LIBEXECDIR`;
 chomp $libexec;
@@ -65,14 +68,17 @@ my $dir = File::Temp->newdir;
 open my $e, '>', "$dir/empty.pem" or die;
 close $e;
 my $leaf = issue_cert(uniq('cfgleaf'), ca => 'pa');
+system("$ENV{ZCYCA_TOP}/scripts/mkpki", 'crl', pki(), '--ca', 'pa', '--out', "$dir/indirect.crl",
+       '--idp', 'fullname:URI:http://crl.example.cn/all.crl,indirectCRL:TRUE') == 0 or die "mkpki crl\n";
 
 sub configtest {
     my ($body) = @_;
     $body =~ s/__EMPTY__/$dir\/empty.pem/g;
     $body =~ s/__LEAF__/@{[pki()]}\/$leaf.crt/g;
     $body =~ s/__GOOD__/@{[pki()]}\/pa-trust.pem/g;
-    $body =~ s/__GOODCRL__/@{[pki()]}\/crl\/pa.crl/g;
-    $body =~ s/__PSCRL__/@{[pki()]}\/crl\/ps.crl/g;
+    $body =~ s/__GOODCRL__/@{[pki()]}\/crl\/pa\/inter.crl/g;
+    $body =~ s/__PSCRL__/@{[pki()]}\/crl\/ps\/inter.crl/g;
+    $body =~ s/__INDIRECT__/$dir\/indirect.crl/g;
     open my $fh, '>', "$dir/httpd.conf" or die;
     print $fh <<"CONF";
 ServerRoot "$dir"
@@ -95,6 +101,12 @@ CONF
 
 my ($rc, $out) = configtest("ZcyCAProviderTrust pa __GOOD__\nZcyCAOrigin https://login.example.gov.cn");
 is($rc, 0, "a good configuration passes apachectl -t") or diag $out;
+# The issuing CA's CRL alone, with intermediate + root trusted: the
+# intermediate is checked too and no CRL speaks for it.  A warning, not a failure.
+($rc, $out) = configtest("ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderCRL pa __GOODCRL__");
+is($rc, 0, "CRLs without the root's: apachectl -t passes") or diag $out;
+like($out, qr/ZCYCA1506: ZcyCAProviderCRL pa: the CA certificate CN=ZCYCA Provider A Issuing CA.* not covered .*no CRL from CN=ZCYCA Provider A Root CA/,
+     '... with a warning naming the intermediate and the missing CRL') or diag $out;
 for my $c (@cases) {
     my ($what, $body, $re) = @$c;
     ($rc, $out) = configtest($body);

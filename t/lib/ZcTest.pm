@@ -100,7 +100,7 @@ sub req {
 sub _write { my ($f, $s) = @_; open my $fh, '>:raw', $f or die "$f: $!"; print $fh $s; close $fh }
 sub _read  { my $f = shift; open my $fh, '<:raw', $f or return ''; local $/; my $s = <$fh>; close $fh; $s // '' }
 
-# issue_cert(NAME, ca => pa, key => rsa, reuse_key => OTHER, start =>, end =>, ku =>, eku =>)
+# issue_cert(NAME, ca => pa, key => rsa, reuse_key => OTHER, start =>, end =>, ku =>, eku =>, crldp => URI)
 sub issue_cert {
     my ($name, %o) = @_;
     my @cmd = ("$TOP/scripts/mkpki", 'issue', pki(), $name, '--ca', $o{ca} // 'pa');
@@ -114,6 +114,7 @@ sub issue_cert {
     push @cmd, '--csr', $o{csr} if $o{csr};
     push @cmd, '--days', $o{days} if $o{days};
     push @cmd, '--policies', $o{policies} if $o{policies};
+    push @cmd, '--crldp', $o{crldp} if $o{crldp};
     system(@cmd) == 0 or die "mkpki issue $name failed\n";
     return $name;
 }

@@ -1,6 +1,8 @@
-/* Unit tests for crl.c: loading (PEM, DER, directories, SM2 with the GM/T
- * ID), refusal of forged or corrupted CRLs, revocation status, change
- * detection and concurrent checks against one snapshot. */
+/* Unit tests for crl.c and crl_scope.c: loading (PEM, DER, directories,
+ * SM2 with the GM/T ID), refusal of forged or corrupted CRLs and of scopes
+ * we cannot use, revocation status (partitions by IssuingDistributionPoint,
+ * base + delta CRLs), change detection and concurrent checks against one
+ * snapshot. */
 #include "unit.h"
 
 #include <pthread.h>
@@ -336,6 +338,186 @@ static void test_changed(void **state)
     assert_true(zc_crl_changed(f->p, NULL));
 }
 
+/* ---- partitions and delta CRLs ---------------------------------------------- */
+
+#define ZC_P1 "http://crl.example.cn/p1.crl"
+#define ZC_P2 "http://crl.example.cn/p2.crl"
+
+/* A leaf of the RSA CA with a CRLDistributionPoints URI (NULL: none). */
+static X509 *zc_crl_leaf_dp(zc_crl_fix_t *f, const char *cn, const char *uri)
+{
+    zc_tp_spec_t s = { .cn = cn, .org = "ZCYCA Test", .key = f->leaf_key, .issuer = f->rsa_ca,
+                       .issuer_key = f->rsa_key, .ca = 0, .not_before = -ZC_TP_DAY,
+                       .key_usage = "critical,digitalSignature", .ext_key_usage = "clientAuth",
+                       .crldp = uri ? apr_pstrcat(f->p, "URI:", uri, NULL) : NULL };
+    return zc_tp_cert(f->p, &s);
+}
+
+static zc_crlset_t *zc_crl_load_specs(zc_crl_fix_t *f, const zc_tp_crl_spec_t *specs, int n)
+{
+    const char *dir = zc_tp_tmpdir(f->p);
+
+    for (int i = 0; i < n; i++) {
+        X509_CRL *c = zc_tp_crl(f->p, &specs[i]);
+        zc_crl_write_der(f, dir, apr_psprintf(f->p, "c%d.crl", i), c);
+    }
+    return zc_crl_must_load(f, dir);
+}
+
+/* Two partitions of one CA: a serial listed only in the older one is
+ * revoked, whichever file is newer. */
+static void test_partitions(void **state)
+{
+    zc_crl_fix_t *f = *state;
+    X509 *p1_rev = zc_crl_leaf_dp(f, "p1-revoked", ZC_P1), *p1_ok = zc_crl_leaf_dp(f, "p1-good", ZC_P1);
+    X509 *p2_ok = zc_crl_leaf_dp(f, "p2-good", ZC_P2), *no_dp = zc_crl_leaf_dp(f, "no-crldp", NULL);
+    zc_tp_crl_spec_t spec[4] = {
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -7200, .idp = "fullname:URI:" ZC_P1,
+          .revoked = &p1_rev, .n_revoked = 1 },
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60, .idp = "fullname:URI:" ZC_P2 },
+        /* a complete CRL (no IDP), older than both */
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -3 * 3600 },
+        /* a newer list of partition 1 that no longer names the serial */
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -30, .idp = "fullname:URI:" ZC_P1 },
+    };
+    const char *detail = NULL;
+    zc_crlset_t *s = zc_crl_load_specs(f, spec, 2);
+
+    assert_int_equal(zc_crl_count(s), 2);
+    assert_int_equal(zc_crl_check(f->p, s, p1_rev, 0, &detail), ZC_E_CERT_REVOKED);
+    assert_non_null(strstr(detail, ZC_P1));
+    assert_int_equal(zc_crl_check(f->p, s, p1_ok, 0, NULL), ZC_OK);
+    assert_int_equal(zc_crl_check(f->p, s, p2_ok, 0, &detail), ZC_OK);
+    assert_non_null(strstr(detail, ZC_P2));
+    /* in no partition: unknown, not good */
+    assert_int_equal(zc_crl_check(f->p, s, no_dp, 0, &detail), ZC_E_CERT_STATUS_UNKNOWN);
+    assert_non_null(strstr(detail, "other partitions"));
+
+    /* with a complete CRL too: it covers the certificate without CRLDP, and
+     * the newer partition still decides for the others */
+    s = zc_crl_load_specs(f, spec, 3);
+    assert_int_equal(zc_crl_check(f->p, s, no_dp, 0, NULL), ZC_OK);
+    assert_int_equal(zc_crl_check(f->p, s, p1_rev, 0, NULL), ZC_E_CERT_REVOKED);
+
+    /* the newest list of a partition wins within it */
+    s = zc_crl_load_specs(f, spec, 4);
+    assert_int_equal(zc_crl_check(f->p, s, p1_rev, 0, NULL), ZC_OK);
+}
+
+/* An ARL (onlyContainsCACerts) speaks for CA certificates, a user-only
+ * CRL for the others. */
+static void test_partition_kinds(void **state)
+{
+    zc_crl_fix_t *f = *state;
+    X509 *sub = zc_tp_ca(f->p, "CRL Test Sub CA", zc_tp_key(f->p, ZC_TP_EC), f->rsa_ca, f->rsa_key);
+    zc_tp_crl_spec_t spec[2] = {
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -7200, .idp = "onlyCA:TRUE",
+          .revoked = &sub, .n_revoked = 1 },
+        { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60, .idp = "onlyuser:TRUE",
+          .revoked = &f->rsa_leaf, .n_revoked = 1 },
+    };
+    zc_crlset_t *s = zc_crl_load_specs(f, spec, 2);
+
+    assert_int_equal(zc_crl_check(f->p, s, sub, 0, NULL), ZC_E_CERT_REVOKED);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf, 0, NULL), ZC_E_CERT_REVOKED);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, NULL), ZC_OK);
+    /* the ARL alone says nothing about user certificates */
+    s = zc_crl_load_specs(f, spec, 1);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, NULL), ZC_E_CERT_STATUS_UNKNOWN);
+}
+
+/* A base CRL and its delta: together they are the list. */
+static void test_delta(void **state)
+{
+    zc_crl_fix_t *f = *state;
+    X509 *third = zc_crl_leaf_dp(f, "third", NULL);
+    zc_tp_crl_spec_t base = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -2 * 3600, .number = 10,
+                              .revoked = &f->rsa_leaf, .n_revoked = 1 };
+    zc_tp_crl_spec_t delta = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60, .number = 11,
+                               .delta = 1, .delta_base = 10, .revoked = &f->rsa_leaf2, .n_revoked = 1 };
+    zc_tp_crl_spec_t spec[2] = { base, delta };
+    const char *detail = NULL;
+    zc_crlset_t *s = zc_crl_load_specs(f, spec, 2);
+
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf, 0, &detail), ZC_E_CERT_REVOKED);   /* in the base only */
+    assert_non_null(strstr(detail, "c0.crl"));
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, &detail), ZC_E_CERT_REVOKED);  /* in the delta */
+    assert_non_null(strstr(detail, "delta"));
+    assert_int_equal(zc_crl_check(f->p, s, third, 0, &detail), ZC_OK);
+    assert_non_null(strstr(detail, "c1.crl"));
+
+    /* a delta alone is not a complete list */
+    s = zc_crl_load_specs(f, &delta, 1);
+    assert_int_equal(zc_crl_check(f->p, s, third, 0, NULL), ZC_E_CERT_STATUS_UNKNOWN);
+
+    /* a delta on another base (12), or older than the base (9 on 8), is not applied */
+    spec[1].delta_base = 12;
+    spec[1].number = 13;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, NULL), ZC_OK);
+    spec[1].delta_base = 8;
+    spec[1].number = 9;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, NULL), ZC_OK);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf, 0, NULL), ZC_E_CERT_REVOKED);
+
+    /* removeFromCRL in the delta takes the entry of the base back */
+    spec[1] = delta;
+    spec[1].revoked = &f->rsa_leaf;
+    spec[1].reason = CRL_REASON_REMOVE_FROM_CRL + 1;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf, 0, NULL), ZC_OK);
+
+    /* a stale base is complete again with a current delta; not without */
+    spec[0].this_update = -2 * ZC_TP_DAY;
+    spec[0].next_update = -ZC_TP_DAY;
+    spec[1] = delta;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, third, 0, NULL), ZC_OK);
+    spec[1].next_update = -30;
+    spec[1].this_update = -3600;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, third, 0, &detail), ZC_E_CERT_STATUS_UNKNOWN);
+    assert_non_null(strstr(detail, "stale"));
+    assert_int_equal(zc_crl_check(f->p, s, f->rsa_leaf2, 0, NULL), ZC_E_CERT_REVOKED);   /* listed: still revoked */
+
+    /* a delta applies to the base of its own partition only */
+    X509 *p1_two = zc_crl_leaf_dp(f, "p1-two", ZC_P1);
+    spec[0] = base;
+    spec[0].idp = "fullname:URI:" ZC_P1;
+    spec[1] = delta;
+    spec[1].revoked = &p1_two;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, p1_two, 0, NULL), ZC_OK);
+    spec[1].idp = "fullname:URI:" ZC_P1;
+    s = zc_crl_load_specs(f, spec, 2);
+    assert_int_equal(zc_crl_check(f->p, s, p1_two, 0, NULL), ZC_E_CERT_REVOKED);
+}
+
+/* Scopes that cannot be used make the load fail with the file and why. */
+static void test_scope_refused(void **state)
+{
+    zc_crl_fix_t *f = *state;
+    const char *dir = zc_tp_tmpdir(f->p);
+    zc_tp_crl_spec_t indirect = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60,
+                                  .idp = "fullname:URI:" ZC_P1 ",indirectCRL:TRUE" };
+    zc_tp_crl_spec_t reasons = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60,
+                                 .idp = "onlysomereasons:keyCompromise" };
+    zc_tp_crl_spec_t kinds = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60,
+                               .idp = "onlyuser:TRUE,onlyCA:TRUE" };
+    zc_tp_crl_spec_t nonumber = { .issuer = f->rsa_ca, .key = f->rsa_key, .this_update = -60, .delta = 1,
+                                  .delta_base = 5 };
+
+    zc_crl_must_fail(f, zc_crl_write_der(f, dir, "indirect.crl", zc_tp_crl(f->p, &indirect)), "indirect.crl",
+                     "indirect CRL");
+    zc_crl_must_fail(f, zc_crl_write_der(f, dir, "reasons.crl", zc_tp_crl(f->p, &reasons)), "reasons.crl",
+                     "onlySomeReasons");
+    zc_crl_must_fail(f, zc_crl_write_der(f, dir, "kinds.crl", zc_tp_crl(f->p, &kinds)), "kinds.crl",
+                     "more than one kind");
+    zc_crl_must_fail(f, zc_crl_write_der(f, dir, "nonumber.crl", zc_tp_crl(f->p, &nonumber)), "nonumber.crl",
+                     "cRLNumber");
+}
+
 /* ---- concurrency ---------------------------------------------------------- */
 
 #define ZC_CRL_THREADS 8
@@ -407,6 +589,10 @@ static const struct CMUnitTest tests[] = {
     ZC_T_FIX(test_directory),
     ZC_T_FIX(test_sm2),
     ZC_T_FIX(test_changed),
+    ZC_T_FIX(test_partitions),
+    ZC_T_FIX(test_partition_kinds),
+    ZC_T_FIX(test_delta),
+    ZC_T_FIX(test_scope_refused),
     ZC_T_FIX(test_threads),
 };
 

@@ -247,6 +247,53 @@ static void zc_t_sm2_chain(void **state)
     assert_int_equal(zc_trust_verify(f->p, f->t_a, leaf, zc_t_sk(f, inter), 0, &d), ZC_E_CERT_UNTRUSTED);
 }
 
+/* The verified chain, which revocation is checked on: up through the
+ * provider's anchors, and never a look-alike CA the client sends. */
+static void zc_t_chain(void **state)
+{
+    zc_t_fix_t *f = *state;
+    STACK_OF(X509) *c = NULL, *sent = zc_cert_stack(f->p);
+    const char *d = NULL;
+    X509 *inter_only[] = { f->a_inter }, *root_only[] = { f->a_root }, *sm2_root_only[] = { f->sm2_root };
+    X509 *lookalike = zc_tp_ca(f->p, "Provider A Sub CA", zc_tp_key(f->p, ZC_TP_EC), NULL, NULL);
+    zc_provider_t a = { .id = "a", .trust = f->t_a, .keyid_mode = ZC_KEYID_SPKI_SHA256 };
+    zc_identity_t id;
+
+    /* intermediate + root trusted: OpenSSL's partial chain ends at the
+     * intermediate, ours goes on to the root */
+    assert_int_equal(zc_trust_verify_chain(f->p, f->t_a, f->a_leaf, NULL, 0, &c, &d), ZC_OK);
+    assert_int_equal(sk_X509_num(c), 3);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 0), f->a_leaf), 0);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 1), f->a_inter), 0);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 2), f->a_root), 0);
+    /* the intermediate pinned alone is the top */
+    assert_int_equal(zc_trust_verify_chain(f->p, zc_t_trust(f, inter_only, 1), f->a_leaf, NULL, 0, &c, &d), ZC_OK);
+    assert_int_equal(sk_X509_num(c), 2);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 1), f->a_inter), 0);
+    /* root trusted, the client sends a look-alike of the intermediate (same
+     * subject, its own key) before the real one */
+    assert_int_equal(X509_NAME_cmp(X509_get_subject_name(lookalike), X509_get_subject_name(f->a_inter)), 0);
+    zc_cert_stack_push(sent, lookalike);
+    zc_cert_stack_push(sent, f->a_inter);
+    assert_int_equal(zc_trust_verify_chain(f->p, zc_t_trust(f, root_only, 1), f->a_leaf, sent, 0, &c, &d), ZC_OK);
+    assert_int_equal(sk_X509_num(c), 3);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 1), f->a_inter), 0);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 2), f->a_root), 0);
+    /* SM2, intermediate from the client */
+    X509 *leaf = zc_t_reparse(f, f->sm2_leaf), *inter = zc_t_reparse(f, f->sm2_inter);
+    assert_int_equal(zc_trust_verify_chain(f->p, zc_t_trust(f, sm2_root_only, 1), leaf, zc_t_sk(f, inter), 0, &c, &d),
+                     ZC_OK);
+    assert_int_equal(sk_X509_num(c), 3);
+    assert_int_equal(X509_cmp(sk_X509_value(c, 2), f->sm2_root), 0);
+    /* no chain on failure */
+    assert_int_equal(zc_trust_verify_chain(f->p, f->t_b, f->a_leaf, NULL, 0, &c, &d), ZC_E_CERT_UNTRUSTED);
+    assert_null(c);
+    /* zc_verify_certificate hands the chain on */
+    assert_int_equal(zc_verify_certificate(f->p, &a, NULL, 0, f->a_leaf, NULL, 0, &id, &d), ZC_OK);
+    assert_non_null(id.chain);
+    assert_int_equal(sk_X509_num(id.chain), 3);
+}
+
 /* Many threads verify against one store at once. */
 typedef struct {
     zc_t_fix_t *f;
@@ -368,7 +415,7 @@ static void zc_t_verify_errors(void **state)
 
 static const struct CMUnitTest zc_t_tests[] = {
     ZC_T_FIX(zc_t_load), ZC_T_FIX(zc_t_load_errors), ZC_T_FIX(zc_t_paths), ZC_T_FIX(zc_t_times),
-    ZC_T_FIX(zc_t_sm2_chain), ZC_T_FIX(zc_t_threads), ZC_T_FIX(zc_t_verify), ZC_T_FIX(zc_t_verify_errors),
+    ZC_T_FIX(zc_t_sm2_chain), ZC_T_FIX(zc_t_chain), ZC_T_FIX(zc_t_threads), ZC_T_FIX(zc_t_verify), ZC_T_FIX(zc_t_verify_errors),
 };
 
 ZC_T_MAIN("trust+verify", zc_t_tests, zc_t_group_setup, zc_t_group_teardown)

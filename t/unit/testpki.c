@@ -152,6 +152,8 @@ X509 *zc_tp_cert(apr_pool_t *p, const zc_tp_spec_t *s)
         zc_tp_add_private_ext(x, s->ext_oid, s->ext_value);
     if (s->aia)
         zc_tp_add_ext(x, issuer, NID_info_access, s->aia);
+    if (s->crldp)
+        zc_tp_add_ext(x, issuer, NID_crl_distribution_points, s->crldp);
     zc_tp_sign(x, signer, s->sm2_no_id);
     return x;
 }
@@ -272,6 +274,34 @@ static apr_status_t zc_tp_crl_free(void *c)
     return APR_SUCCESS;
 }
 
+static void zc_tp_crl_int_ext(X509_CRL *c, int nid, long v, int crit)
+{
+    ASN1_INTEGER *i = ASN1_INTEGER_new();
+
+    if (i == NULL || !ASN1_INTEGER_set(i, v) || X509_CRL_add1_ext_i2d(c, nid, i, crit, 0) != 1)
+        zc_tp_die("CRL integer extension");
+    ASN1_INTEGER_free(i);
+}
+
+/* The scope extensions of a CRL spec: IDP, cRLNumber, deltaCRLIndicator. */
+static void zc_tp_crl_scope(X509_CRL *c, const zc_tp_crl_spec_t *s)
+{
+    if (s->idp) {
+        X509V3_CTX ctx;
+        X509_EXTENSION *ext;
+
+        X509V3_set_ctx(&ctx, s->issuer, NULL, NULL, c, 0);
+        if ((ext = X509V3_EXT_nconf_nid(NULL, &ctx, NID_issuing_distribution_point, s->idp)) == NULL ||
+            !X509_EXTENSION_set_critical(ext, 1) || !X509_CRL_add_ext(c, ext, -1))
+            zc_tp_die(s->idp);
+        X509_EXTENSION_free(ext);
+    }
+    if (s->number)
+        zc_tp_crl_int_ext(c, NID_crl_number, s->number, 0);
+    if (s->delta)
+        zc_tp_crl_int_ext(c, NID_delta_crl, s->delta_base, 1);
+}
+
 static void zc_tp_crl_sign(X509_CRL *c, EVP_PKEY *key, int no_id)
 {
     EVP_MD_CTX *md;
@@ -326,6 +356,7 @@ X509_CRL *zc_tp_crl(apr_pool_t *p, const zc_tp_crl_spec_t *s)
             zc_tp_die("X509_CRL_add0_revoked");
     }
     ASN1_TIME_free(t);
+    zc_tp_crl_scope(c, s);
     if (!X509_CRL_sort(c))
         zc_tp_die("X509_CRL_sort");
     zc_tp_crl_sign(c, s->key, s->sm2_no_id);
@@ -393,7 +424,21 @@ unsigned char *zc_tp_ocsp_resp(apr_pool_t *p, const zc_tp_ocsp_spec_t *s, size_t
         }
         else if (s->nonce == 2 && OCSP_basic_add1_nonce(bs, NULL, -1) != 1)
             zc_tp_die("OCSP_basic_add1_nonce");
-        if (OCSP_basic_sign(bs, s->signer, s->signer_key, EVP_sha256(), NULL, s->no_certs ? OCSP_NOCERTS : 0) != 1)
+        if (EVP_PKEY_is_a(s->signer_key, "SM2")) {
+            EVP_MD_CTX *md = EVP_MD_CTX_new();
+            EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, s->signer_key, NULL);
+
+            if (md == NULL || pc == NULL ||
+                (!s->sm2_no_id && EVP_PKEY_CTX_set1_id(pc, ZC_TP_SM2_ID, strlen(ZC_TP_SM2_ID)) <= 0))
+                zc_tp_die("SM2 OCSP sign context");
+            EVP_MD_CTX_set_pkey_ctx(md, pc);
+            if (EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, s->signer_key) != 1 ||
+                OCSP_basic_sign_ctx(bs, s->signer, md, NULL, s->no_certs ? OCSP_NOCERTS : 0) != 1)
+                zc_tp_die("OCSP_basic_sign_ctx (SM2)");
+            EVP_MD_CTX_free(md);
+            EVP_PKEY_CTX_free(pc);
+        }
+        else if (OCSP_basic_sign(bs, s->signer, s->signer_key, EVP_sha256(), NULL, s->no_certs ? OCSP_NOCERTS : 0) != 1)
             zc_tp_die("OCSP_basic_sign");
         resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
     }

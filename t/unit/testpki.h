@@ -34,6 +34,7 @@ typedef struct {
     const char *ext_value;      /* ... holding this UTF8String */
     int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
     const char *aia;            /* authorityInfoAccess ("OCSP;URI:http://..."); NULL = none */
+    const char *crldp;          /* crlDistributionPoints ("URI:http://..."); NULL = none */
 } zc_tp_spec_t;
 
 /* Build and sign one certificate; SM2 signers use SM3 with the GM/T ID
@@ -74,6 +75,11 @@ typedef struct {
     int n_revoked;              /* ... and how many */
     int reason;                 /* 0: no reasonCode entry extension; else CRL_REASON_* + 1 */
     int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
+    const char *idp;            /* issuingDistributionPoint, openssl config syntax
+                                   ("fullname:URI:http://...", "onlyCA:TRUE"); NULL = none */
+    long number;                /* cRLNumber; 0 = none */
+    int delta;                  /* 1: a delta CRL (critical deltaCRLIndicator) ... */
+    long delta_base;            /* ... of this BaseCRLNumber */
 } zc_tp_crl_spec_t;
 
 /* Build and sign a v2 CRL (revocation date: an hour ago).  SM2 signers use
@@ -95,7 +101,8 @@ typedef struct {
     size_t req_len;             /* ... and its length */
     int nonce;                  /* 0 echo req's nonce, 1 no nonce, 2 a wrong (fresh random) nonce */
     X509 *signer;               /* responder certificate ... */
-    EVP_PKEY *signer_key;       /* ... and its key (RSA or EC: SHA-256) */
+    EVP_PKEY *signer_key;       /* ... and its key (RSA or EC: SHA-256; SM2: SM3 with the GM/T ID) */
+    int sm2_no_id;              /* SM2 signer: sign with OpenSSL's empty default ID */
     int no_certs;               /* 1: OCSP_NOCERTS (the signer certificate is not included) */
     long this_update;           /* seconds from now; 0 = a minute ago */
     long next_update;           /* seconds from now; 0 = one day */
