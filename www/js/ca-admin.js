@@ -1,8 +1,9 @@
 // ca-admin.html: 系统管理 › CA管理 › CA绑定与解绑 — the bindings table, 绑定 CA, 解除绑定.
 import { initI18n, t, pick, onLang } from './i18n.js';
 import * as api from './api.js';
-import { detectCertificates, caBind, failureReasons, FlowError } from './ca-flow.js';
-import { $, el, fmtTime, fmtDate, shortId, commonName, failureBox, say, errorText, openModal } from './ui.js';
+import { caBind, failureReasons, FlowError } from './ca-flow.js';
+import { certificatePicker } from './cert-picker.js';
+import { $, el, fmtTime, shortId, failureBox, say, errorText, openModal, recall } from './ui.js';
 
 initI18n();
 
@@ -17,8 +18,6 @@ let pageIndex = 0;
 let rows = null;
 let next = null;
 
-const remember = (k, v) => { try { localStorage.setItem(k, v); } catch { /* ignore */ } };
-const recall = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
 
 function showPageError(err) {
   if (!err) { pageError.hidden = true; pageError.textContent = ''; return; }
@@ -172,8 +171,6 @@ const certSel = $('#bind-cert');
 const certHint = $('#bind-cert-hint');
 const pinInput = $('#bind-pin');
 let accounts = null;
-let certs = { provider: null, list: null, error: null };
-let detecting = null;
 
 const currentProvider = () => providers.find((p) => p.id === providerSel.value) || null;
 
@@ -219,56 +216,10 @@ function paintProviders() {
   $('#bind-driver').href = (p && p.driver_url) || api.pageUrl('downloads.html').pathname;
 }
 
-function certText(c) {
-  const who = commonName(c.subject) || c.label || c.id;
-  const parts = [c.label && c.label !== who ? c.label : null, commonName(c.issuer) || null,
-    c.notAfter ? `${t('到期')} ${fmtDate(c.notAfter)}` : null].filter(Boolean);
-  return parts.length ? `${who}（${parts.join('，')}）` : who;
-}
-
-function paintCertificates() {
-  const p = currentProvider();
-  const list = certs.provider === (p && p.id) ? certs.list : null;
-  const keep = certSel.value;
-  if (!list || list.length === 0) {
-    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '未检测到证书') }));
-  } else {
-    certSel.replaceChildren(...list.map((c) => el('option', { value: c.id, text: certText(c) })));
-    const want = keep && list.some((c) => c.id === keep) ? keep : recall(`zcyca.cert.${p.id}`);
-    if (want && list.some((c) => c.id === want)) certSel.value = want;
-  }
-  certHint.textContent = certs.error && certs.provider === (p && p.id) ? errorText(certs.error) : '';
-}
-
-async function refreshCertificates() {
-  const p = currentProvider();
-  if (!p) return;
-  const run = (async () => {
-    try {
-      const { certificates } = await detectCertificates(p);
-      certs = { provider: p.id, list: certificates, error: null };
-    } catch (err) {
-      certs = { provider: p.id, list: null, error: err };
-    }
-  })();
-  detecting = run;
-  await run;
-  if (detecting === run) paintCertificates();
-}
-
-providerSel.addEventListener('change', () => {
-  remember('zcyca.provider', providerSel.value);
-  bindFail.clear();
-  certs = { provider: null, list: null, error: null };
-  paintProviders();
-  paintCertificates();
-  refreshCertificates();
+const picker = certificatePicker({
+  providerSel, certSel, certHint, detectButton: $('#bind-detect'), currentProvider,
+  clearFailure: () => bindFail.clear(), onProviderChange: paintProviders,
 });
-certSel.addEventListener('change', () => {
-  const p = currentProvider();
-  if (p && certSel.value) remember(`zcyca.cert.${p.id}`, certSel.value);
-});
-$('#bind-detect').addEventListener('click', () => { bindFail.clear(); refreshCertificates(); });
 for (const b of bindDialog.querySelectorAll('[data-close]')) b.addEventListener('click', () => bindDialog.close());
 
 function busy(on) {
@@ -286,7 +237,7 @@ $('#bind-open').addEventListener('click', async (e) => {
   pinInput.value = '';
   pinInput.removeAttribute('aria-invalid');
   paintProviders();
-  paintCertificates();
+  picker.paint();
   openModal(bindDialog, { opener, first: accountSel, fallback: opener });
   if (!accounts) {
     accountSel.replaceChildren(el('option', { value: '', text: t('正在加载…') }));
@@ -298,7 +249,7 @@ $('#bind-open').addEventListener('click', async (e) => {
     }
   }
   paintAccounts();
-  refreshCertificates();
+  picker.refresh();
 });
 
 const STEPS = {
@@ -318,7 +269,7 @@ bindForm.addEventListener('submit', async (e) => {
     const { binding, created } = await caBind({
       provider, account, certId: certSel.value || undefined, pin: pinInput.value,
       onStep: (s) => say(bindStatus, STEPS[s] || '正在绑定…', 'busy'),
-      onCertificates: (list) => { certs = { provider: provider.id, list, error: null }; paintCertificates(); },
+      onCertificates: (list) => picker.show(provider.id, list),
     });
     pinInput.value = '';
     busy(false);
@@ -340,7 +291,7 @@ bindForm.addEventListener('submit', async (e) => {
 });
 
 // ---- start ------------------------------------------------------------------------------------
-onLang(() => { paint(); paintAccounts(); if (providers.length) { paintProviders(); paintCertificates(); } });
+onLang(() => { paint(); paintAccounts(); if (providers.length) { paintProviders(); picker.paint(); } });
 
 async function start() {
   try {

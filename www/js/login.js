@@ -1,9 +1,10 @@
 // login.html: 账号登录 and CA登录 tabs.
 import { initI18n, t, onLang } from './i18n.js';
 import * as api from './api.js';
-import { detectCertificates, caLogin, failureReasons, FlowError } from './ca-flow.js';
+import { caLogin, failureReasons, FlowError } from './ca-flow.js';
+import { certificatePicker } from './cert-picker.js';
 import { DriverError } from './bridge.js';
-import { $, el, initTabs, failureBox, say, errorText, fmtDate, commonName } from './ui.js';
+import { $, el, initTabs, failureBox, say, recall } from './ui.js';
 
 initI18n();
 
@@ -28,11 +29,7 @@ const pinInput = $('#ca-pin');
 
 let providers = [];
 let tlsLoginUrl = null;
-let certs = { provider: null, list: null, error: null };
-let detecting = null;
 
-const remember = (k, v) => { try { localStorage.setItem(k, v); } catch { /* ignore */ } };
-const recall = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
 
 function go(answer) {
   location.assign(back || (answer && answer.redirect) || api.pageUrl('app/').pathname);
@@ -51,7 +48,7 @@ function invalid(input, on) {
 const tabs = initTabs($('#login-tabs'), {
   onChange(tab) {
     pwFail.clear(); say(pwStatus);
-    if (tab.dataset.tab === 'ca') refreshCertificates();
+    if (tab.dataset.tab === 'ca') picker.refresh();
   },
 });
 const caVisible = () => !$('#panel-ca').hidden;
@@ -109,59 +106,13 @@ async function loadProviders() {
   providerSel.replaceChildren(...providers.map((p) => el('option', { value: p.id, text: p.name || p.id })));
   const last = recall('zcyca.provider');
   if (last && providers.some((p) => p.id === last)) providerSel.value = last;
-  if (caVisible()) refreshCertificates();
+  if (caVisible()) picker.refresh();
 }
 
-function certText(c) {
-  const who = commonName(c.subject) || c.label || c.id;
-  const parts = [c.label && c.label !== who ? c.label : null, commonName(c.issuer) || null,
-    c.notAfter ? `${t('到期')} ${fmtDate(c.notAfter)}` : null].filter(Boolean);
-  return parts.length ? `${who}（${parts.join('，')}）` : who;
-}
-
-function paintCertificates() {
-  const p = currentProvider();
-  const list = certs.provider === (p && p.id) ? certs.list : null;
-  const keep = certSel.value;
-  if (!list || list.length === 0) {
-    certSel.replaceChildren(el('option', { value: '', text: t(list ? '未找到证书' : '未检测到证书') }));
-  } else {
-    certSel.replaceChildren(...list.map((c) => el('option', { value: c.id, text: certText(c) })));
-    const want = keep && list.some((c) => c.id === keep) ? keep : recall(`zcyca.cert.${p.id}`);
-    if (want && list.some((c) => c.id === want)) certSel.value = want;
-  }
-  certHint.textContent = certs.error && certs.provider === (p && p.id) ? errorText(certs.error) : '';
-}
-
-/** Ask the driver for its certificates, quietly: problems show in the hint, not as an alert. */
-async function refreshCertificates() {
-  const p = currentProvider();
-  if (!p) return;
-  const run = (async () => {
-    try {
-      const { certificates } = await detectCertificates(p);
-      certs = { provider: p.id, list: certificates, error: null };
-    } catch (err) {
-      certs = { provider: p.id, list: null, error: err };
-    }
-  })();
-  detecting = run;
-  await run;
-  if (detecting === run) paintCertificates();
-}
-
-providerSel.addEventListener('change', () => {
-  remember('zcyca.provider', providerSel.value);
-  caFail.clear();
-  certs = { provider: null, list: null, error: null };
-  paintCertificates();
-  refreshCertificates();
+const picker = certificatePicker({
+  providerSel, certSel, certHint, detectButton: $('#ca-detect'), currentProvider,
+  clearFailure: () => caFail.clear(),
 });
-certSel.addEventListener('change', () => {
-  const p = currentProvider();
-  if (p && certSel.value) remember(`zcyca.cert.${p.id}`, certSel.value);
-});
-$('#ca-detect').addEventListener('click', () => { caFail.clear(); refreshCertificates(); });
 
 const STEPS = {
   detect: '正在检测CA锁…', certificate: '正在读取证书…', pin: '正在校验PIN码…',
@@ -186,7 +137,7 @@ $('#ca-form').addEventListener('submit', async (e) => {
       certId: certSel.value || undefined,
       pin,
       onStep: (s) => say(caStatus, STEPS[s] || '正在登录…', 'busy'),
-      onCertificates: (list) => { certs = { provider: provider.id, list, error: null }; paintCertificates(); },
+      onCertificates: (list) => picker.show(provider.id, list),
     });
     pinInput.value = '';
     say(caStatus, '登录成功，正在进入应用中心…');
@@ -194,8 +145,7 @@ $('#ca-form').addEventListener('submit', async (e) => {
   } catch (err) {
     say(caStatus);
     if (err instanceof DriverError && err.code === 'DRIVER_NOT_FOUND') {
-      certs = { provider: provider.id, list: null, error: null };
-      paintCertificates();
+      picker.show(provider.id, null);
     }
     busy(form, false);
     const pinProblem = err.code === 'PIN_REQUIRED' || err.code === 'PIN_INCORRECT' || err.code === 'PIN_LOCKED';
@@ -221,7 +171,7 @@ $('#tls-form').addEventListener('submit', (e) => {
   r.value = back && sameOrigin ? back : '';
 });
 
-onLang(() => { if (providers.length === 0) return; paintCertificates(); });
+onLang(() => { if (providers.length === 0) return; picker.paint(); });
 
 if (params.get('tab') === 'ca') tabs.select($('#tab-ca'));
 loadProviders();

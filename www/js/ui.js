@@ -207,3 +207,7 @@ export function openModal(dialog, { opener = document.activeElement, first, fall
   const target = first || focusables(dialog).find((n) => !n.classList.contains('modal-close')) || dialog;
   target.focus();
 }
+
+/** localStorage that never throws (private modes, disabled storage). */
+export const remember = (k, v) => { try { localStorage.setItem(k, v); } catch { /* ignore */ } };
+export const recall = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
