@@ -168,8 +168,16 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
             return e;
         }
         s->cached_at = apr_time_now(); /* the TTL runs on this node's clock, like the cache's expiry */
-        if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK && alive)
+        if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK) {
+            if (!alive) {
+                /* Ended between the read and the touch: neither answer with
+                 * it nor put it in the cache. */
+                zc_cache_remove(r, h);
+                rq->session_looked_up = 1;
+                return ZC_E_LOGIN_REQUIRED;
+            }
             s->last_seen_at = now;
+        }
         zc_cache_put(r, h, s, gen_read);
     }
     rq->session_looked_up = 1;
