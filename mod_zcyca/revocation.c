@@ -10,6 +10,7 @@
 #include "crypto_util.h"
 #include "db.h"
 #include "ocsp.h"
+#include "pools.h"
 #include "apr_atomic.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
@@ -85,7 +86,12 @@ void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
     struct zc_revocation_child_t *rc = apr_pcalloc(pchild, sizeof *rc);
-    rc->pool = pchild;
+    /* CRL sets are made and freed by the watcher and by logins at once. */
+    rc->pool = zc_pool_create_threadsafe(pchild);
+    if (!rc->pool) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, ZCLOGNO(1507) "no thread-safe pool for CRL reloads; using the child's");
+        rc->pool = pchild;
+    }
     rc->n = g->providers->nelts;
     rc->slots = apr_pcalloc(pchild, (apr_size_t)(rc->n ? rc->n : 1) * sizeof *rc->slots);
     int has_crl = 0;
@@ -95,7 +101,7 @@ void zc_revocation_child_init(apr_pool_t *pchild, server_rec *s)
         if (!pv->crl)
             continue; /* OCSP counters need no set-up: zeroed above */
         apr_thread_mutex_create(&sl->lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-        apr_pool_create(&sl->err_pool, pchild);
+        apr_pool_create(&sl->err_pool, rc->pool);
         sl->set = pv->crl;
         sl->loaded_at = sl->checked_at = apr_time_now();
         has_crl = 1;

@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "crypto_util.h"
 #include "db.h"
+#include "pools.h"
 #include "apr_thread_proc.h"
 #include <libpq-fe.h>
 #include <poll.h>
@@ -126,7 +127,8 @@ void zc_session_events_child_init(apr_pool_t *pchild, server_rec *s)
     ev->s = s;
     if (pipe2(ev->wake, O_CLOEXEC) != 0)
         goto fail;
-    if (apr_pool_create(&ev->pool, pchild) != APR_SUCCESS
+    /* The listener's thread clears this pool while others use the child's. */
+    if ((ev->pool = zc_pool_create_threadsafe(pchild)) == NULL
         || apr_thread_create(&ev->thread, NULL, zc_events_run, ev, pchild) != APR_SUCCESS) {
         close(ev->wake[0]);
         close(ev->wake[1]);
