@@ -170,7 +170,8 @@ int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s)
            && zc_session_entry_decode(r->pool, buf, len, g->cache_mac_key, hash, apr_time_now(), s);
 }
 
-apr_uint32_t zc_cache_generation_now(const server_rec *s)
+/* The node's cache generation as it is now (0 without the shared number). */
+static apr_uint32_t zc_cache_generation_now(const server_rec *s)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
     return g->cache_generation ? apr_atomic_read32(g->cache_generation) : 0;
@@ -235,10 +236,8 @@ void zc_cache_generation_bump(server_rec *s)
 int zc_cache_generation(const server_rec *s, apr_uint32_t *gen)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
-    if (!g->cache_provider || !g->cache_generation || !g->cache_node_local)
-        return 0;
-    *gen = apr_atomic_read32(g->cache_generation);
-    return 1;
+    *gen = zc_cache_generation_now(s);
+    return g->cache_provider && g->cache_generation && g->cache_node_local;
 }
 
 void zc_cache_remove(request_rec *r, const unsigned char *hash)

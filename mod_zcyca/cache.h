@@ -15,16 +15,15 @@ void zc_cache_child_init(apr_pool_t *pchild, server_rec *s);
 /* 1 and *s filled when the token hash has an entry (PostgreSQL stays the
  * truth: callers re-check expiry and fall back to it). */
 int zc_cache_get(request_rec *r, const unsigned char *hash, zc_session_t *s);
-/* Store for at most ZcyCASessionCacheTTL, never past the session's end. */
-/* Store s under hash, unless the node's cache generation moved from gen
- * (read with zc_cache_generation_now before s was read): a removal since
- * then may have ended the session. */
 /* ZcyCASessionCacheKey: the MAC key of the entries, from a file. */
 const char *zc_cache_key_file(cmd_parms *cmd, const char *arg);
 
+/* Store s under hash for at most ZcyCASessionCacheTTL, never past the
+ * session's end, unless the node's cache generation moved from gen (from
+ * zc_cache_generation before s was read): a removal since then may have
+ * ended the session. */
 void zc_cache_put(request_rec *r, const unsigned char *hash, const zc_session_t *s, apr_uint32_t gen);
-/* The node's cache generation as it is now (0 without the shared number). */
-apr_uint32_t zc_cache_generation_now(const server_rec *s);
+
 void zc_cache_remove(request_rec *r, const unsigned char *hash);
 /* The same outside a request (the session-event listener). */
 void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash);
@@ -32,8 +31,9 @@ void zc_cache_remove_in(server_rec *s, apr_pool_t *p, const unsigned char *hash)
 /* The node's cache generation: a number every removal from the session
  * cache (a request's, or a session event's) moves on.  A copy of an entry
  * taken under generation n is as good as the cache while the number is
- * still n.  0 when there is no cache, no shared counter, or a cache other
- * nodes write too (memcache, redis): keep no copies then. */
+ * still n.  *gen gets it (for zc_cache_put) in any case; the answer is 0
+ * when there is no cache, no shared counter, or a cache other nodes write
+ * too (memcache, redis): keep no copies then. */
 int zc_cache_generation(const server_rec *s, apr_uint32_t *gen);
 /* Move it on without a removal: the session events were missed for a while. */
 void zc_cache_generation_bump(server_rec *s);

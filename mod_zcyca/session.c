@@ -115,8 +115,8 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
         h = buf;
     }
     /* Read before the cache: a removal after this point moves it on. */
-    apr_uint32_t gen, gen_read = zc_cache_generation_now(r->server);
-    int memo = m && zc_cache_generation(r->server, &gen);
+    apr_uint32_t gen;
+    int memo = zc_cache_generation(r->server, &gen) && m;
     /* Touch when the idle expiry would move by more than a minute, or a
      * quarter of the idle time for short ones. */
     apr_time_t step = apr_time_from_sec(idle / 4 < 60 ? idle / 4 : 60);
@@ -154,7 +154,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
                 return ZC_E_LOGIN_REQUIRED;
             }
             s->last_seen_at = s->cached_at = now;
-            zc_cache_put(r, h, s, gen_read);
+            zc_cache_put(r, h, s, gen);
         }
     }
     else {
@@ -178,7 +178,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
             }
             s->last_seen_at = now;
         }
-        zc_cache_put(r, h, s, gen_read);
+        zc_cache_put(r, h, s, gen);
     }
     rq->session_looked_up = 1;
     s->token_hash_hex = zc_hex(r->pool, h, 4);

@@ -313,9 +313,22 @@ function recordRequests(page) {
 const serverOrigins = [demo.base, demo.tls_base];
 const isServer = (r) => serverOrigins.includes(r.origin);
 
+// 确定 in the CA绑定 dialog, then the one row it added to the table (before: the rows' texts
+// before the bind): { row, text, cells } with the five cells' texts.
+async function confirmBind(page, dialog, before) {
+    await dialog.getByRole('button', { name: '确定' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const rows = await waitRows(page, before.length + 1);
+    const added = rows.filter((t) => !before.includes(t));
+    assert.equal(added.length, 1, `one new row: ${JSON.stringify(rows)}`);
+    const row = dataRows(page).nth(rows.indexOf(added[0]));
+    const cells = (await row.getByRole('cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return { row, text: added[0], cells };
+}
+
 module.exports = {
     demo, url, launch, closeBrowser, newContext, newPage, shot, cspViolations,
     gotoLogin, passwordLogin, fillCaLogin, caLogin, chooseCert, certOption, expectAppCentre,
-    until, dataRows, tableLoaded, rowTexts, openCaAdmin, fillBindDialog, waitRows,
+    until, dataRows, tableLoaded, rowTexts, openCaAdmin, fillBindDialog, waitRows, confirmBind,
     apiSession, adminApi, apiBindings, apiBind, apiUnbindKey, setBound, recordRequests, isServer, TIMEOUT,
 };

@@ -42,14 +42,7 @@ describe('seed flow: bind and unbind', () => {
         const dialog = await d.fillBindDialog(page, { account: 'zhangsan', provider: 'jlca', key });
         await dialog.getByRole('link', { name: '下载驱动' }).waitFor();
         await d.shot(page, 'bind-dialog');
-        await dialog.getByRole('button', { name: '确定' }).click();
-        await dialog.waitFor({ state: 'hidden' });
-
-        const rows = await d.waitRows(page, before.length + 1);
-        const added = rows.filter((t) => !before.includes(t));
-        assert.equal(added.length, 1, `one new row: ${JSON.stringify(rows)}`);
-        const row = d.dataRows(page).nth(rows.indexOf(added[0]));
-        const cells = (await row.getByRole('cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+        const { row, text: added, cells } = await d.confirmBind(page, dialog, before);
         assert.equal(cells.length, 5, `five cells: ${JSON.stringify(cells)}`);
 
         // what the server stored, to compare the row with
@@ -83,7 +76,7 @@ describe('seed flow: bind and unbind', () => {
         await confirm.getByRole('button', { name: '确认' }).click();
         await confirm.waitFor({ state: 'hidden' });
         const after = await d.waitRows(page, before.length);
-        assert.ok(!after.includes(added[0]), 'the row is gone');
+        assert.ok(!after.includes(added), 'the row is gone');
         await d.shot(page, 'ca-admin-unbound');
         assert.equal((await d.apiBindings(api)).filter((b2) => b2.key_id === key.key_id).length, 0, 'unbound on the server');
         await ctx.close();

@@ -32,13 +32,7 @@ describe('org admin', () => {
         const names = (await dialog.getByLabel('姓名').locator('option').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
         assert.ok(names.includes('张三（zhangsan）') && names.includes('赵六（zhaoliu）'), `姓名 options: ${names}`);
         assert.ok(!names.some((n) => /lisi|wangwu/.test(n)), `only org 1 in 姓名: ${names}`);
-        await dialog.getByRole('button', { name: '确定' }).click();
-        await dialog.waitFor({ state: 'hidden' });
-        const rows = await d.waitRows(page, before.length + 1);
-        const added = rows.filter((t) => !before.includes(t));
-        assert.equal(added.length, 1, `one new row: ${JSON.stringify(rows)}`);
-        const row = d.dataRows(page).nth(rows.indexOf(added[0]));
-        const cells = (await row.getByRole('cell').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+        const { cells } = await d.confirmBind(page, dialog, before);
         assert.match(cells[0], /姓名[:：]\s*赵六/);
         assert.match(cells[0], /账户[:：]\s*zhaoliu/);
         assert.match(cells[1], /CA服务商[:：]\s*山西CA互认平台/);
