@@ -65,6 +65,9 @@ typedef struct {
     zc_err_t code;         /* ZC_OK on success */
     apr_int64_t actor_id, account_id;  /* 0: unknown */
     const char *provider_id, *key_id, *cert_serial, *detail;
+    /* A refusal before any account or proven key is known (junk from
+     * anyone): audit.c aggregates these instead of a row each. */
+    unsigned anonymous : 1;
 } zc_audit_t;
 
 zc_err_t zc_q_audit_insert(request_rec *r, const zc_audit_t *a);
