@@ -4,6 +4,7 @@
  * handler only insists that someone was authenticated.  Every call, reads
  * included, writes an audit row naming r->user.  See docs/admin.md. */
 #include "handlers.h"
+#include "config.h"
 #include "revocation.h"
 #include "cert.h"
 #include "admin_query.h"

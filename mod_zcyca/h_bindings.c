@@ -2,6 +2,7 @@
  * unbind.  The caller is r->user under any AuthType; they may act on their
  * own account, or on their organisation's accounts when they are its admin. */
 #include "handlers.h"
+#include "config.h"
 #include "audit.h"
 #include "policy.h"
 #include "refusal.h"

@@ -2,6 +2,7 @@
  * → {"challenge_id","nonce","tbs","expires_at"}.  No session is needed for
  * login; a bind challenge names the account and needs a session. */
 #include "handlers.h"
+#include "config.h"
 #include "challenge.h"
 #include "queries.h"
 #include "guard.h"

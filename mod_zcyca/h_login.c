@@ -4,6 +4,7 @@
  * Both continue through the same verification and login_finish.  Every
  * step returns early with its section 7 code. */
 #include "handlers.h"
+#include "config.h"
 #include "guard.h"
 #include "json_req.h"
 #include "login.h"

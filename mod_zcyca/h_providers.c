@@ -1,6 +1,7 @@
 /* GET /ca/providers (zcyca-providers): the providers a caller may choose.
  * With ?region=<code> (or a session), only those the region accepts. */
 #include "handlers.h"
+#include "config.h"
 #include "json_req.h"
 #include "refusal.h"
 #include "respond.h"

@@ -1,5 +1,6 @@
 /* GET /ca/session (zcyca-session) and POST /ca/logout (zcyca-logout). */
 #include "handlers.h"
+#include "config.h"
 #include "audit.h"
 #include "guard.h"
 #include "refusal.h"

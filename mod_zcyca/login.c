@@ -1,6 +1,7 @@
 /* Login completion.  Whatever proved the key (mutual TLS now, a signed
  * challenge later), the account is found and checked here, in one place. */
 #include "login.h"
+#include "config.h"
 #include "audit.h"
 #include "policy.h"
 #include "refusal.h"

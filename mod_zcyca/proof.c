@@ -3,6 +3,7 @@
  * certificate itself is re-verified against the chosen provider by
  * verify.c, with the provider's own anchors rather than mod_ssl's list. */
 #include "proof.h"
+#include "config.h"
 #include "cert.h"
 #include "challenge.h"
 #include "sig.h"
