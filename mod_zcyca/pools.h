@@ -8,7 +8,8 @@
  * pools that several threads create subpools of, clear or destroy (the CRL
  * watcher and logins reloading CRLs; the session-event listener).  The
  * child's pchild has an allocator without a mutex: subpools made and freed
- * from several threads would race on it.  NULL when it cannot be made. */
+ * from several threads would race on it.  The pool may be cleared (its
+ * mutex is parent's).  NULL when it cannot be made. */
 apr_pool_t *zc_pool_create_threadsafe(apr_pool_t *parent);
 
 #endif

@@ -104,7 +104,9 @@ static void *APR_THREAD_FUNC zc_events_run(apr_thread_t *t, void *data)
         if (zc_events_wait(ev, -1, backoff) < 0)
             break;
     }
-    apr_thread_exit(t, APR_SUCCESS);
+    /* Not apr_thread_exit(): it would destroy the thread's pool, a subpool
+     * of pchild, on this thread, and pchild's allocator has no mutex under
+     * prefork.  The pool goes with pchild, after zc_events_stop's join. */
     return NULL;
 }
 
