@@ -8,9 +8,14 @@
 /* The longest target taken (the form field's own limit). */
 #define ZC_REDIRECT_MAX 2048
 
-/* 1 when target is a local path: it starts with '/' and the next character
- * is neither '/' nor '\' (a browser reads either as the start of another
- * host), and it holds no CR or LF; 0 otherwise, and for NULL. */
+/* 1 when target is a local path that every browser reads as one: it
+ * starts with '/', the next character is neither '/' nor '\' (a browser
+ * reads either as the start of another host), and it has at most
+ * ZC_REDIRECT_MAX bytes, all printable ASCII (0x21-0x7e).  No control
+ * character: CR and LF would split the header, and browsers drop tab, CR
+ * and LF anywhere in a URL, so "/<TAB>/evil" reads as "//evil"; no space,
+ * and nothing above ASCII, which a browser reads in a charset of its own
+ * (a path of ours comes percent-encoded).  0 otherwise, and for NULL. */
 int zc_redirect_is_local(const char *target);
 
 /* target when it is a local path, else fallback. */

@@ -66,8 +66,45 @@ static void zc_t_control_characters(void **state)
     zc_t_refused("/app\r");
 }
 
+static void zc_t_browser_dropped(void **state)
+{
+    /* The URL standard removes every tab, CR and LF before parsing: "/<TAB>/evil" is "//evil". */
+    zc_t_refused("/\t/evil.example");
+    zc_t_refused("/\t\\evil.example");
+    zc_t_refused("/\n/evil.example");
+    zc_t_refused("/\r/evil.example");
+    zc_t_refused("/\t\t/evil.example");
+    /* Leading and trailing C0 controls and spaces are stripped too; the rest has no place in a Location. */
+    zc_t_refused("/\x01/evil.example");
+    zc_t_refused("/\x1f");
+    zc_t_refused("/\x7f");
+    zc_t_refused("/a b");
+    zc_t_refused("/app\t");
+    zc_t_refused("/\x0b/evil.example");
+    zc_t_refused("/\x0c/evil.example");
+}
 
 /* Bytes above ASCII: a browser reads them in a charset of its choosing. */
+static void zc_t_non_ascii(void **state)
+{
+    zc_t_refused("/\xef\xbc\x8f\xef\xbc\x8f" "evil.example"); /* U+FF0F FULLWIDTH SOLIDUS twice */
+    zc_t_refused("/\xe5\xba\x94\xe7\x94\xa8");                 /* 应用, unencoded */
+    zc_t_local("/%E5%BA%94%E7%94%A8");                          /* 应用, as a browser sends it */
+}
+
+static void zc_t_long(void **state)
+{
+    apr_pool_t *p = *state;
+    char *t = apr_palloc(p, ZC_REDIRECT_MAX + 2);
+    memset(t, 'a', ZC_REDIRECT_MAX + 1);
+    t[0] = '/';
+    t[ZC_REDIRECT_MAX] = '\0';
+    zc_t_local(t);                         /* exactly the limit */
+    t[ZC_REDIRECT_MAX] = 'a';
+    t[ZC_REDIRECT_MAX + 1] = '\0';
+    zc_t_refused(t);                       /* one more */
+}
+
 
 static void zc_t_fallback_null(void **state)
 {
@@ -79,6 +116,9 @@ static const struct CMUnitTest zc_t_tests[] = {
     ZC_T(zc_t_local_paths),
     ZC_T(zc_t_other_hosts),
     ZC_T(zc_t_control_characters),
+    ZC_T(zc_t_browser_dropped),
+    ZC_T(zc_t_non_ascii),
+    ZC_T(zc_t_long),
     ZC_T(zc_t_fallback_null),
 };
 
