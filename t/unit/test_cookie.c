@@ -18,6 +18,7 @@ static void zc_t_find_basic(void **state)
     assert_string_equal(zc_cookie_find(p, "a=1;\t zcyca_session=abc", "zcyca_session"), "abc");
     assert_string_equal(zc_cookie_find(p, "zcyca_session=", "zcyca_session"), "");
     assert_string_equal(zc_cookie_find(p, "zcyca_session=a=b", "zcyca_session"), "a=b");
+    assert_string_equal(zc_cookie_find(p, "zcyca_session= abc \t; x=1", "zcyca_session"), "abc");
     assert_string_equal(zc_cookie_find(p, ";;; ;zcyca_session=abc;;;", "zcyca_session"), "abc");
 }
 
@@ -26,6 +27,9 @@ static void zc_t_find_missing(void **state)
     apr_pool_t *p = *state;
     assert_null(zc_cookie_find(p, NULL, "zcyca_session"));
     assert_null(zc_cookie_find(p, "", "zcyca_session"));
+    assert_null(zc_cookie_find(p, "zcyca_session=abc", NULL));
+    assert_null(zc_cookie_find(p, "zcyca_session=abc", ""));
+    assert_null(zc_cookie_find(p, "=abc", ""));
     assert_null(zc_cookie_find(p, "; ; ;", "zcyca_session"));
     assert_null(zc_cookie_find(p, "zcyca_session", "zcyca_session"));      /* no '=' */
     assert_null(zc_cookie_find(p, "zcyca_session;x=1", "zcyca_session"));
@@ -62,6 +66,8 @@ static void zc_t_quoted(void **state)
     /* The quotes stay: such a value is never a token of ours. */
     assert_string_equal(zc_cookie_find(p, "zcyca_session=\"abc\"", "zcyca_session"), "\"abc\"");
     assert_null(zc_cookie_token(p, "zcyca_session=\"" ZC_T_TOK "\"", "zcyca_session"));
+    assert_string_equal(zc_cookie_token(p, "zcyca_session=\"" ZC_T_TOK "\"; zcyca_session=" ZC_T_TOK2, "zcyca_session"),
+                        ZC_T_TOK2);
 }
 
 static void zc_t_token(void **state)
@@ -69,6 +75,9 @@ static void zc_t_token(void **state)
     apr_pool_t *p = *state;
     assert_string_equal(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK, "zcyca_session"), ZC_T_TOK);
     assert_string_equal(zc_cookie_token(p, "a=b; zcyca_session=" ZC_T_TOK "; c=d", "zcyca_session"), ZC_T_TOK);
+    assert_string_equal(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK " ", "zcyca_session"), ZC_T_TOK);
+    assert_null(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK, NULL));
+    assert_null(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK, ""));
     assert_null(zc_cookie_token(p, NULL, "zcyca_session"));
     assert_null(zc_cookie_token(p, "zcyca_session=short", "zcyca_session"));
     assert_null(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK "A", "zcyca_session"));       /* 44 */
@@ -88,6 +97,10 @@ static void zc_t_token_duplicates(void **state)
                         ZC_T_TOK);
     assert_string_equal(zc_cookie_token(p, "zcyca_session=" ZC_T_TOK2 "; zcyca_session=" ZC_T_TOK, "zcyca_session"),
                         ZC_T_TOK2);
+    /* What is not a token (a cookie of that name from a sibling host or a
+     * sub-path) is passed over rather than hiding ours. */
+    assert_string_equal(zc_cookie_token(p, "zcyca_session=junk; zcyca_session=" ZC_T_TOK, "zcyca_session"), ZC_T_TOK);
+    assert_string_equal(zc_cookie_token(p, "zcyca_session=; zcyca_session=" ZC_T_TOK, "zcyca_session"), ZC_T_TOK);
     assert_string_equal(zc_cookie_token(p, "zcyca_session_x=" ZC_T_TOK2 "; zcyca_session=" ZC_T_TOK, "zcyca_session"),
                         ZC_T_TOK);
     assert_null(zc_cookie_token(p, "zcyca_session=junk; zcyca_session=more junk", "zcyca_session"));
@@ -112,6 +125,7 @@ static void zc_t_long(void **state)
         used += 17;
     }
     strcpy(h + used, "zcyca_session=" ZC_T_TOK);
+    assert_string_equal(zc_cookie_token(p, h, "zcyca_session"), ZC_T_TOK);
     assert_string_equal(zc_cookie_find(p, h, "zcyca_session"), "x");
     memset(h, 'a', n);                       /* one long value, no ';' */
     memcpy(h, "zcyca_session=", 14);
