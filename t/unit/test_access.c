@@ -41,6 +41,15 @@ static void zc_t_org_admin_without_org(void **state)
     assert_false(zc_t_may(7, 0, 1, 8, 3));
 }
 
+/* No account is account 0. */
+static void zc_t_no_account(void **state)
+{
+    assert_false(zc_t_may(0, 0, 0, 0, 0));
+    assert_false(zc_t_may(0, 3, 1, 0, 0));
+    assert_false(zc_t_may(7, 3, 0, 0, 3));
+    assert_false(zc_t_may(7, 3, 1, 0, 3));   /* not even for the admin of its org */
+}
+
 
 static void zc_t_extremes(void **state)
 {
@@ -58,6 +67,7 @@ static const struct CMUnitTest zc_t_tests[] = {
     cmocka_unit_test(zc_t_others_as_user),
     cmocka_unit_test(zc_t_org_admin),
     cmocka_unit_test(zc_t_org_admin_without_org),
+    cmocka_unit_test(zc_t_no_account),
     cmocka_unit_test(zc_t_extremes),
 };
 
