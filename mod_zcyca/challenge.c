@@ -17,8 +17,8 @@
 static unsigned char *zc_prelogin_hash(request_rec *r, int create)
 {
     zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
-    const char *v = zc_cookie_get(r, sc->prelogin_cookie);
-    if (!zc_token_shaped(v)) {
+    const char *v = zc_request_cookie_token(r, sc->prelogin_cookie);
+    if (!v) {
         if (!create || !(v = zc_token_new(r->pool)))
             return NULL;
         apr_table_addn(r->err_headers_out, "Set-Cookie",
