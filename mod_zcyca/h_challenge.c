@@ -2,6 +2,7 @@
  * → {"challenge_id","nonce","tbs","expires_at"}.  No session is needed for
  * login; a bind challenge names the account and needs a session. */
 #include "handlers.h"
+#include "audit.h"
 #include "challenge.h"
 #include "queries.h"
 #include "guard.h"
@@ -34,8 +35,8 @@ int zc_h_challenge(request_rec *r)
     if (provider && !pv)
         ZC_RETURN_ERROR(r, ZC_E_PROVIDER_UNKNOWN, APLOG_INFO, ZCLOGNO(1104) "challenge: unknown provider");
     apr_int64_t account_id = 0;
+    zc_session_t *s = NULL;
     if (bind) {
-        zc_session_t *s;
         if ((e = zc_session_load(r, &s)) != ZC_OK)
             ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1105) "challenge: bind needs a session");
         if (!account)
@@ -50,7 +51,16 @@ int zc_h_challenge(request_rec *r)
         ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1108) "challenge: account only goes with bind");
 
     zc_challenge_issued_t c;
-    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) != ZC_OK)
+    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) == ZC_E_THROTTLED) {
+        /* A flood is seen in the audit; without a session it is anonymous
+         * junk, counted per hour rather than written row by row. */
+        zc_audit_t au = {.event = "challenge", .code = e, .actor_id = s ? s->account_id : 0, .account_id = account_id,
+                         .provider_id = pv ? pv->id : NULL, .detail = "ZcyCAChallengeLimit reached for this address",
+                         .anonymous = s == NULL};
+        zc_audit(r, &au);
+        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(2140) "challenge: too many from this address (ZcyCAChallengeLimit)");
+    }
+    if (e != ZC_OK)
         ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(1109) "challenge: could not be stored");
     json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "challenge_id", c.id, "nonce", c.nonce, "tbs", c.tbs,
                             "signed_data", pv && pv->signs_nonce ? "nonce" : "tbs", "expires_at",

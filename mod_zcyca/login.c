@@ -21,7 +21,8 @@ int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *
     if (e != ZC_E_SERVICE_UNAVAILABLE) {
         zc_audit_t a = {.event = event, .success = 0, .code = e, .account_id = account_id,
                         .provider_id = provider_id, .key_id = id ? id->key_id : NULL,
-                        .cert_serial = id ? id->cert.serial : NULL, .detail = detail};
+                        .cert_serial = id ? id->cert.serial : NULL, .detail = detail,
+                        .anonymous = account_id == 0 && !(id && id->key_id)};
         zc_audit(r, &a);
     }
     return zc_respond_error(r, e);
