@@ -4,7 +4,7 @@
 #ifndef ZC_ADMIN_QUERY_H
 #define ZC_ADMIN_QUERY_H
 
-#include "mod_zcyca.h"
+#include "config.h"
 #include <jansson.h>
 
 #define ZC_AQ_TEXT_MAX 256  /* bytes of an account login or key id */

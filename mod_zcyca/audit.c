@@ -9,6 +9,7 @@
  * the database by a bounded amount per hour (docs/decisions.md).  Rows about
  * real accounts, proven keys and actors are always written in full. */
 #include "audit.h"
+#include "config.h"
 
 void zc_audit(request_rec *r, const zc_audit_t *a)
 {

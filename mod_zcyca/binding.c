@@ -1,6 +1,7 @@
 /* Bindings: reading rows, rendering them, deleting one.  Shared by the
  * user's binding list (h_bindings.c) and the admin (h_admin.c). */
 #include "binding.h"
+#include "config.h"
 #include "cert.h"
 #include "db.h"
 #include "json_req.h"

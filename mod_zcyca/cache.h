@@ -2,14 +2,26 @@
 #ifndef ZC_CACHE_H
 #define ZC_CACHE_H
 
-#include "mod_zcyca.h"
+#include "config.h"
+
+/* The cache's state (zc_global_t.cache), empty until a directive fills it. */
+zc_cache_t *zc_cache_new(apr_pool_t *p);
+
+/* Whether ZcyCASessionCache is configured. */
+int zc_cache_on(const zc_global_t *g);
+
+/* A cache that other nodes write too, with no ZcyCASessionCacheKey: its
+ * entries could not be authenticated across nodes (configtest refuses it). */
+int zc_cache_shared_without_key(const zc_global_t *g);
 
 /* ZcyCASessionCache <provider>[:args]: resolve and create it now, so a
  * missing socache module fails configtest naming it. */
 const char *zc_cache_configure(cmd_parms *cmd, const char *arg);
 
-void zc_cache_pre_config(apr_pool_t *pconf);
-int zc_cache_post_config(apr_pool_t *pconf, server_rec *s);
+/* Hooks: pre_config registers the mutex name, post_config creates the
+ * cache, its mutex and its generation, child_init joins the mutex. */
+int zc_cache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+int zc_cache_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
 void zc_cache_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* 1 and *s filled when the token hash has an entry (PostgreSQL stays the

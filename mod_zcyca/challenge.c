@@ -3,6 +3,7 @@
  * cookie (its hash) and, for bind, the account.  A challenge is consumed
  * before anything else is checked: one challenge, one attempt. */
 #include "challenge.h"
+#include "config.h"
 #include "crypto_util.h"
 #include "db.h"
 #include "guard.h"

@@ -1,7 +1,8 @@
 /* Configuration structures: create and merge.  Every field is listed once
  * in mod_zcyca.h (ZC_SRV_FIELDS / ZC_DIR_FIELDS); the macros below turn that
  * list into defaults and merge rules, so no field is merged by hand. */
-#include "mod_zcyca.h"
+#include "config.h"
+#include "cache.h"
 
 #define ZC_DEFAULT(t, n, d) c->n = d;
 #define ZC_MERGE(t, n, d)                          \
@@ -20,6 +21,7 @@ void *zc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->g->db_timeout = 5;
     c->g->crl_check_interval = 60;
     c->g->cache_ttl = 60;
+    c->g->cache = zc_cache_new(p);
     c->g->providers = apr_array_make(p, 4, sizeof(zc_provider_t *));
     return c;
 }

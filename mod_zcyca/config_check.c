@@ -1,6 +1,7 @@
 /* Cross-directive checks, run by check_config so that apachectl -t reports
  * them too.  Each message names the directive, where, and the fix. */
-#include "mod_zcyca.h"
+#include "config.h"
+#include "cache.h"
 #include "http_core.h"
 #include "apr_strings.h"
 #include "cert.h"
@@ -36,7 +37,7 @@ static void zc_check_crl_cover(apr_pool_t *ptemp, server_rec *s, const zc_provid
     }
 }
 
-int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
+int zc_config_check(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
     for (int i = 0; i < g->providers->nelts; i++) {
@@ -58,7 +59,7 @@ int zc_config_check(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s)
     if (g->providers->nelts > 0 && !g->db_conninfo)
         return zc_check_fail(s, "ZcyCAProvider is set but ZcyCADatabase is not: add ZcyCADatabase "
                                 "\"host=... dbname=zcyca user=...\" at server level");
-    if (g->cache_provider && !g->cache_node_local && !g->cache_key_file)
+    if (zc_cache_shared_without_key(g))
         return zc_check_fail(s, "ZcyCASessionCache is a cache that several nodes share, so its entries need a key that "
                                 "every node has: add ZcyCASessionCacheKey /etc/zcyca/session-cache.key (the same file "
                                 "on every node; make it with openssl rand -out FILE 48)");

@@ -2,6 +2,7 @@
  * (parse.c), stores the value, sets the _set bit, or returns a message that
  * names the directive, the bad value and an example of a good one. */
 #include "config_cmds.h"
+#include "config.h"
 #include "cache.h"
 #include "http_core.h"
 #include "apr_strings.h"

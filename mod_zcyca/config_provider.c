@@ -2,6 +2,7 @@
  * (ZcyCAProvider*, ZcyCACRLCheckInterval); the command table stays in
  * config_cmds.c. */
 #include "config_cmds.h"
+#include "config.h"
 #include "cert.h"
 #include "crl.h"
 #include "http_core.h"

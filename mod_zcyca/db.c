@@ -5,6 +5,8 @@
  * statement that failed on a stale connection is retried once on a fresh
  * one, so the module recovers by itself when PostgreSQL comes back. */
 #include "db.h"
+#include "config.h"
+#include "apr_reslist.h"
 #include "apr_strings.h"
 
 struct zc_child_t {

@@ -2,6 +2,7 @@
  * send our Origin, nor a JSON content type without a CORS preflight that we
  * never grant.  Both are required; the Host header is never trusted. */
 #include "guard.h"
+#include "config.h"
 #include "respond.h"
 
 zc_err_t zc_guard_state_change(request_rec *r, int allow, int *is_form)

@@ -4,6 +4,7 @@
  * handler only insists that someone was authenticated.  Every call, reads
  * included, writes an audit row naming r->user.  See docs/admin.md. */
 #include "handlers.h"
+#include "config.h"
 #include "revocation.h"
 #include "cert.h"
 #include "admin_query.h"
@@ -12,6 +13,7 @@
 #include "guard.h"
 #include "json_req.h"
 #include "queries.h"
+#include "refusal.h"
 #include "respond.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
@@ -29,6 +31,10 @@ typedef struct {
     int changed;             /* the change was made, even if the answer then failed */
     int status;              /* HTTP status of the answer */
     const char *json;        /* its body; NULL: 204 No Content */
+    /* Where and why the call was refused (ZC_ADMIN_FAIL), for the one
+     * failure path (refusal.c) that the dispatcher takes. */
+    const char *fail_file, *fail_logno, *fail_why;
+    int fail_line;
 } zc_admin_call_t;
 
 typedef zc_err_t (*zc_admin_fn_t)(request_rec *r, const char *arg, zc_admin_call_t *c);
@@ -41,14 +47,16 @@ typedef struct {
     zc_admin_fn_t fn;
 } zc_admin_route_t;
 
-/* Log at the call site, then hand the code back to zc_h_admin. */
-#define ZC_ADMIN_FAIL(r, e, lvl, ...)                      \
-    do {                                                   \
-        ap_log_rerror(APLOG_MARK, lvl, 0, r, __VA_ARGS__); \
-        return (e);                                        \
+/* Note the site (its log id) and why, then hand the code back to zc_h_admin,
+ * which records the refusal once, with the call's audit row. */
+#define ZC_ADMIN_FAIL(r, c, e, logno, ...)                        \
+    do {                                                          \
+        (c)->fail_file = __FILE__;                                \
+        (c)->fail_line = __LINE__;                                \
+        (c)->fail_logno = logno;                                  \
+        (c)->fail_why = apr_psprintf((r)->pool, __VA_ARGS__);     \
+        return (e);                                               \
     } while (0)
-
-#define ZC_ADMIN_LVL(e) ((e) == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO)
 
 /* ---- endpoints ---- */
 
@@ -59,10 +67,9 @@ static zc_err_t zc_admin_bindings(request_rec *r, const char *arg, zc_admin_call
     const char *bad = NULL;
     zc_err_t e;
     if ((e = zc_aq_binding_filter(r, &f, &bad)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(1210) "admin bindings: bad parameter '%s'",
-                      ap_escape_logitem(r->pool, bad));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1210), "bad parameter '%s'", bad);
     if ((e = zc_aq_bindings(r, &f, &c->json)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(1211) "admin bindings: search failed");
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1211), "search failed");
     return ZC_OK;
 }
 
@@ -75,11 +82,9 @@ static zc_err_t zc_admin_unbind(request_rec *r, const char *arg, zc_admin_call_t
     zc_err_t e;
     c->what = apr_pstrcat(r->pool, "force unbind of binding ", arg, NULL);
     if (id == 0)
-        ZC_ADMIN_FAIL(r, ZC_E_NOT_FOUND, APLOG_INFO, ZCLOGNO(1212) "admin unbind: '%s' is not a binding id",
-                      ap_escape_logitem(r->pool, arg));
+        ZC_ADMIN_FAIL(r, c, ZC_E_NOT_FOUND, ZCLOGNO(1212), "'%s' is not a binding id", arg);
     if ((e = zc_binding_get(r, id, &b)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, ZC_ADMIN_LVL(e), ZCLOGNO(1213) "admin unbind: binding %" APR_INT64_T_FMT " not read",
-                      id);
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1213), "binding %" APR_INT64_T_FMT " not read", id);
     c->account_id = b.account_id;
     c->provider_id = b.provider_id;
     c->key_id = b.key_id;
@@ -87,8 +92,7 @@ static zc_err_t zc_admin_unbind(request_rec *r, const char *arg, zc_admin_call_t
     c->what = apr_psprintf(r->pool, "force unbind of binding %" APR_INT64_T_FMT " (account %s, provider %s)", id,
                            b.account_login, b.provider_id);
     if ((e = zc_binding_delete(r, id)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, ZC_ADMIN_LVL(e), ZCLOGNO(1214) "admin unbind: binding %" APR_INT64_T_FMT " not deleted",
-                      id);
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1214), "binding %" APR_INT64_T_FMT " not deleted", id);
     c->changed = 1;
     c->status = HTTP_NO_CONTENT;
     c->json = NULL;
@@ -118,14 +122,13 @@ static zc_err_t zc_admin_regions(request_rec *r, const char *arg, zc_admin_call_
     if (e == ZC_OK && arg && !zc_aq_region_code_ok(arg))
         e = ZC_E_BAD_REQUEST, bad = arg;
     if (e != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(1215) "admin regions: bad parameter or region code '%s'",
-                      ap_escape_logitem(r->pool, bad));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1215), "bad parameter or region code '%s'", bad);
     if (arg)
         e = zc_admin_region_json(r, arg, &c->json);
     else if ((e = zc_aq_regions(r, NULL, &list)) == ZC_OK)
         c->json = zc_json_dump(r->pool, json_pack("{s:o}", "regions", list));
     if (e != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, ZC_ADMIN_LVL(e), ZCLOGNO(1216) "admin regions: look-up failed");
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1216), "look-up failed");
     return ZC_OK;
 }
 
@@ -196,15 +199,13 @@ static zc_err_t zc_admin_region_put(request_rec *r, const char *arg, zc_admin_ca
     zc_err_t e;
     c->what = apr_pstrcat(r->pool, "region ", arg, ": update refused", NULL);
     if (!zc_aq_region_code_ok(arg))
-        ZC_ADMIN_FAIL(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1217) "admin region: bad code '%s'",
-                      ap_escape_logitem(r->pool, arg));
+        ZC_ADMIN_FAIL(r, c, ZC_E_BAD_REQUEST, ZCLOGNO(1217), "bad code '%s'", arg);
     if ((e = zc_admin_region_body(r, &enabled, &ids, &detail)) != ZC_OK) {
         c->what = apr_pstrcat(r->pool, c->what, " (", detail, ")", NULL);
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(1218) "admin region %s: %s", arg,
-                      ap_escape_logitem(r->pool, detail));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1218), "%s: %s", arg, detail);
     }
     if ((e = zc_aq_region_update(r, arg, enabled, ids, &ch)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, ZC_ADMIN_LVL(e), ZCLOGNO(1219) "admin region %s: not updated", arg);
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1219), "%s: not updated", arg);
     c->changed = 1;
     c->what = apr_psprintf(r->pool, "region %s: ca_enabled %s -> %s; providers %s%s%s%s%s", arg,
                            ch.was_enabled ? "true" : "false", enabled ? "true" : "false",
@@ -212,7 +213,7 @@ static zc_err_t zc_admin_region_put(request_rec *r, const char *arg, zc_admin_ca
                            ids ? "]" : "", ch.removed ? apr_pstrcat(r->pool, ", removed ", ch.removed, NULL) : "",
                            ch.added ? apr_pstrcat(r->pool, ", added ", ch.added, NULL) : "");
     if ((e = zc_admin_region_json(r, arg, &c->json)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(1220) "admin region %s: updated, but could not be read back", arg);
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1220), "%s: updated, but could not be read back", arg);
     return ZC_OK;
 }
 
@@ -223,10 +224,9 @@ static zc_err_t zc_admin_audit(request_rec *r, const char *arg, zc_admin_call_t 
     const char *bad = NULL;
     zc_err_t e;
     if ((e = zc_aq_audit_filter(r, &f, &bad)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(1221) "admin audit: bad parameter '%s'",
-                      ap_escape_logitem(r->pool, bad));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1221), "bad parameter '%s'", bad);
     if ((e = zc_aq_audit(r, &f, &c->json)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(1222) "admin audit: search failed");
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1222), "search failed");
     return ZC_OK;
 }
 
@@ -238,13 +238,11 @@ static zc_err_t zc_admin_audit_summary(request_rec *r, const char *arg, zc_admin
     const char *bad = NULL;
     zc_err_t e;
     if (strcmp(arg, "summary") != 0)
-        ZC_ADMIN_FAIL(r, ZC_E_NOT_FOUND, APLOG_INFO, ZCLOGNO(2141) "admin: no endpoint audit/%s",
-                      ap_escape_logitem(r->pool, arg));
+        ZC_ADMIN_FAIL(r, c, ZC_E_NOT_FOUND, ZCLOGNO(2141), "no endpoint audit/%s", arg);
     if ((e = zc_aq_audit_summary_filter(r, &f, &bad)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(2142) "admin audit summary: bad parameter '%s'",
-                      ap_escape_logitem(r->pool, bad));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(2142), "audit summary: bad parameter '%s'", bad);
     if ((e = zc_aq_audit_summary(r, &f, &c->json)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(2143) "admin audit summary: query failed");
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(2143), "audit summary: query failed");
     return ZC_OK;
 }
 
@@ -286,10 +284,9 @@ static zc_err_t zc_admin_status(request_rec *r, const char *arg, zc_admin_call_t
     json_t *st;
     zc_err_t e = zc_aq_no_args(r, &bad);
     if (e != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_INFO, ZCLOGNO(1223) "admin status: bad parameter '%s'",
-                      ap_escape_logitem(r->pool, bad));
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1223), "bad parameter '%s'", bad);
     if ((e = zc_aq_status(r, &st)) != ZC_OK)
-        ZC_ADMIN_FAIL(r, e, APLOG_ERR, ZCLOGNO(1224) "admin status: database not reachable");
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(1224), "database not reachable");
     json_object_set_new(st, "providers", zc_admin_provider_status(r));
     c->json = zc_json_dump(r->pool, st);
     return ZC_OK;
@@ -324,23 +321,41 @@ static void zc_admin_split(request_rec *r, const char **name, const char **arg)
     *arg = slash ? slash + 1 : NULL;
 }
 
-/* The audit row and the log line of one call.  When the database itself
- * failed, the log line is the only record (the row could not be written). */
-static void zc_admin_record(request_rec *r, const zc_admin_call_t *c, zc_err_t e, int success)
+/* The audit detail of a call: what it did, and who. */
+static const char *zc_admin_detail(request_rec *r, const zc_admin_call_t *c)
 {
-    const zc_err_info_t *info = zc_err_info(e);
-    const char *detail = zc_aq_clean(r, apr_pstrcat(r->pool, c->what, " by ", r->user, NULL), ZC_ADMIN_DETAIL_MAX);
-    ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
-                  ZCLOGNO(1202) "admin %s %s%s%s: %s", c->event, success ? "done" : "refused",
-                  info ? " " : "", info ? info->code : "", ap_escape_logitem(r->pool, detail));
-    if (e == ZC_E_SERVICE_UNAVAILABLE && !success)
-        return;
+    return zc_aq_clean(r, apr_pstrcat(r->pool, c->what, " by ", r->user, NULL), ZC_ADMIN_DETAIL_MAX);
+}
+
+static apr_int64_t zc_admin_actor(request_rec *r)
+{
     zc_account_t a;
-    zc_audit_t au = {.event = c->event, .success = success, .code = success ? ZC_OK : e,
-                     .actor_id = zc_q_account_by_login(r, r->user, &a) == ZC_OK ? a.id : 0,
-                     .account_id = c->account_id, .provider_id = c->provider_id, .key_id = c->key_id,
-                     .cert_serial = c->cert_serial, .detail = detail};
+    return zc_q_account_by_login(r, r->user, &a) == ZC_OK ? a.id : 0;
+}
+
+/* A call that did what it was asked (or made its change before its
+ * answer failed): the log line and the audit row. */
+static void zc_admin_done(request_rec *r, const zc_admin_call_t *c)
+{
+    const char *detail = zc_admin_detail(r, c);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(1202) "admin %s done: %s", c->event,
+                  ap_escape_logitem(r->pool, detail));
+    zc_audit_t au = {.event = c->event, .success = 1, .actor_id = zc_admin_actor(r), .account_id = c->account_id,
+                     .provider_id = c->provider_id, .key_id = c->key_id, .cert_serial = c->cert_serial,
+                     .detail = detail};
     zc_audit(r, &au);
+}
+
+/* A refused call, through the one failure path, logged with the id of the
+ * site that refused it (ZC_ADMIN_FAIL) or of the dispatcher. */
+static void zc_admin_refused(request_rec *r, const zc_admin_call_t *c, zc_err_t e, const char *file, int line,
+                             const char *logno)
+{
+    if (c->fail_file)
+        file = c->fail_file, line = c->fail_line, logno = c->fail_logno;
+    zc_refusal_t f = {.code = e, .event = c->event, .audit = 1, .detail = zc_admin_detail(r, c), .note = c->fail_why,
+                      .actor_id = zc_admin_actor(r), .account_id = c->account_id, .provider_id = c->provider_id};
+    zc_refusal_record(r, file, line, logno, &f);
 }
 
 int zc_h_admin(request_rec *r)
@@ -348,9 +363,9 @@ int zc_h_admin(request_rec *r)
     /* Fail closed: an admin Location without authentication is a
      * configuration mistake, not an open door. */
     if (!r->user || !*r->user)
-        ZC_RETURN_ERROR(r, ZC_E_NOT_PERMITTED, APLOG_ERR,
-                        ZCLOGNO(1201) "admin: no authenticated user for %s; protect the admin <Location> "
-                        "with AuthType and Require (see docs/admin.md)", ap_escape_logitem(r->pool, r->uri));
+        return ZC_REFUSE(r, ZCLOGNO(1201), .code = ZC_E_NOT_PERMITTED, .event = "admin",
+                         .detail = apr_pstrcat(r->pool, "no authenticated user for ", r->uri, NULL),
+                         .note = "protect the admin <Location> with AuthType and Require (see docs/admin.md)");
     const char *name, *arg;
     zc_admin_split(r, &name, &arg);
     zc_admin_call_t c = {.event = "admin_query", .status = HTTP_OK};
@@ -369,24 +384,29 @@ int zc_h_admin(request_rec *r)
     zc_err_t e;
     if (!rt && allowed) {
         c.what = apr_pstrcat(r->pool, c.what, ": method not allowed", NULL);
-        zc_admin_record(r, &c, ZC_OK, 0);
+        zc_admin_refused(r, &c, ZC_E_BAD_REQUEST, __FILE__, __LINE__, ZCLOGNO(1204));
         r->allowed = allowed;
         r->allowed_methods->method_mask = allowed; /* what the Allow header lists */
         return HTTP_METHOD_NOT_ALLOWED;
     }
     if (!rt) {
         c.what = apr_pstrcat(r->pool, c.what, ": no such admin endpoint", NULL);
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(1203) "admin: no endpoint for %s %s", r->method,
-                      ap_escape_logitem(r->pool, r->uri));
         e = ZC_E_NOT_FOUND;
     }
     else {
         c.event = rt->event;
         /* Changes need Origin + the JSON content type, even a DELETE without a body. */
-        if (rt->method == M_GET || (e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) == ZC_OK)
+        if (rt->method != M_GET && (e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) != ZC_OK) {
+            c.fail_file = __FILE__, c.fail_line = __LINE__, c.fail_logno = ZCLOGNO(1205);
+            c.fail_why = "content type or origin";
+        }
+        else
             e = rt->fn(r, arg, &c);
     }
-    zc_admin_record(r, &c, e, e == ZC_OK || c.changed);
+    if (e == ZC_OK || c.changed)
+        zc_admin_done(r, &c);
+    else
+        zc_admin_refused(r, &c, e, __FILE__, __LINE__, ZCLOGNO(1203));
     if (e != ZC_OK)
         return zc_respond_error(r, e);
     return c.json ? zc_respond_json(r, c.status, c.json) : zc_respond_no_content(r);

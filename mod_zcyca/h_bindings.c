@@ -2,14 +2,16 @@
  * unbind.  The caller is r->user under any AuthType; they may act on their
  * own account, or on their organisation's accounts when they are its admin. */
 #include "handlers.h"
+#include "config.h"
 #include "audit.h"
+#include "policy.h"
+#include "refusal.h"
 #include "binding.h"
 #include "db.h"
 #include "guard.h"
 #include "json_req.h"
 #include "proof.h"
 #include "respond.h"
-#include "sig.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
 
@@ -40,7 +42,7 @@ static int zc_bindings_list(request_rec *r, const zc_account_t *me)
     apr_int64_t after;
     zc_err_t e = zc_page_args(r, &limit, &after);
     if (e != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1401) "bindings: bad limit or after");
+        return ZC_REFUSE(r, ZCLOGNO(1401), .code = e, .event = "bindings", .detail = "bad limit or after");
     const char *v[] = {apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->id),
                        apr_psprintf(r->pool, "%" APR_INT64_T_FMT, me->org_id), me->is_org_admin ? "true" : "false",
                        apr_psprintf(r->pool, "%" APR_INT64_T_FMT, after), apr_psprintf(r->pool, "%ld", limit)};
@@ -49,60 +51,14 @@ static int zc_bindings_list(request_rec *r, const zc_account_t *me)
     PGresult *res;
     if ((e = zc_db_exec(r, accounts ? ZC_Q_ACCOUNT_LIST_VISIBLE : ZC_Q_BINDING_LIST_VISIBLE, v, NULL, NULL, &res))
         != ZC_OK)
-        return zc_respond_error(r, e);
+        return ZC_REFUSE(r, ZCLOGNO(1419), .code = e, .event = "bindings", .detail = "list failed");
     return zc_respond_json(r, HTTP_OK, accounts ? zc_account_page_json(r, res, limit)
                                                 : zc_binding_page_json(r, res, limit));
 }
 
-/* The proof of possession: a bind challenge for this very account, or the
- * TLS client certificate on the login host.  Then the login checks. */
-static zc_err_t zc_bindings_prove(request_rec *r, json_t *o, const zc_provider_t **pvp, const zc_account_t *target,
-                                  zc_identity_t *id, const char **detail)
-{
-    zc_challenge_answer_t a = {0};
-    zc_proof_t proof;
-    zc_err_t e;
-    if ((e = zc_proof_read_answer(r, o, &a, detail)) != ZC_OK)
-        return e;
-    if (a.challenge_id) {
-        if ((e = zc_proof_challenge(r, &a, "bind", pvp, &proof, detail)) != ZC_OK)
-            return e;
-        if (proof.account_id != target->id) {
-            *detail = "the bind challenge was issued for another account";
-            return ZC_E_CHALLENGE_INVALID;
-        }
-    }
-    else {
-        if ((e = zc_proof_tls(r, &proof, detail)) == ZC_E_NO_CERTIFICATE) {
-            *detail = "no proof: send challenge fields (purpose bind) or use the client-certificate host";
-            return ZC_E_BAD_REQUEST;
-        }
-        if (e != ZC_OK || (e = zc_proof_provider(r, &proof, pvp, detail)) != ZC_OK)
-            return e;
-        if (!(zc_sig_algorithms_for(proof.leaf) & (*pvp)->algorithms)) {
-            *detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
-            return ZC_E_ALG_UNSUPPORTED;
-        }
-    }
-    e = zc_proof_verify(r, *pvp, &proof, id, detail);
-    if (e == ZC_OK && !a.challenge_id)
-        e = zc_proof_tls_agree(r, &proof);
-    return e;
-}
-
-static int zc_bindings_fail(request_rec *r, zc_err_t e, const zc_account_t *me, apr_int64_t account_id,
-                            const char *provider_id, const char *detail)
-{
-    ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
-                  ZCLOGNO(1402) "bind refused: %s for %s: %s", zc_err_info(e)->code, me ? me->login : "-",
-                  detail ? detail : "");
-    if (e != ZC_E_SERVICE_UNAVAILABLE) {
-        zc_audit_t au = {.event = "bind", .success = 0, .code = e, .actor_id = me ? me->id : 0,
-                         .account_id = account_id, .provider_id = provider_id, .detail = detail};
-        zc_audit(r, &au);
-    }
-    return zc_respond_error(r, e);
-}
+/* A refused bind: the site's log id and the audit row (caller, target). */
+#define ZC_BIND_REFUSE(r, logno, me, ...) \
+    ZC_REFUSE(r, logno, .event = "bind", .audit = 1, .actor_id = (me)->id, __VA_ARGS__)
 
 static int zc_bindings_create(request_rec *r, const zc_account_t *me)
 {
@@ -110,40 +66,59 @@ static int zc_bindings_create(request_rec *r, const zc_account_t *me)
     apr_size_t len;
     zc_err_t e;
     if ((e = zc_read_body(r, &buf, &len)) != ZC_OK)
-        return zc_bindings_fail(r, e, me, 0, NULL, "body");
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1402), me, .code = e, .detail = "body");
     json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
     if (!o || (e = zc_json_get_string(r->pool, o, "account", 1, ZC_FIELD_MAX, &login, &detail)) != ZC_OK
         || (e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK)
-        return zc_bindings_fail(r, e, me, 0, NULL, detail);
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1407), me, .code = e, .detail = detail);
     zc_account_t target;
     if ((e = zc_q_account_by_login(r, login, &target)) == ZC_E_NOT_FOUND
         || (e == ZC_OK && !zc_may_act_for(me, target.id, target.org_id)))
-        return zc_bindings_fail(r, ZC_E_NOT_PERMITTED, me, 0, NULL, apr_pstrcat(r->pool, "target ", login, NULL));
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1408), me, .code = ZC_E_NOT_PERMITTED,
+                              .detail = apr_pstrcat(r->pool, "target ", login, NULL));
     if (e != ZC_OK)
-        return zc_bindings_fail(r, e, me, 0, NULL, "account look-up");
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1409), me, .code = e, .detail = "account look-up");
     const zc_provider_t *pv = provider ? zc_provider_find(zc_srv_cfg(r->server)->g, provider) : NULL;
     if (provider && !pv)
-        return zc_bindings_fail(r, ZC_E_PROVIDER_UNKNOWN, me, target.id, NULL, provider);
-    if (!target.region_enabled)
-        return zc_bindings_fail(r, ZC_E_REGION_DISABLED, me, target.id, pv ? pv->id : NULL, target.region);
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1410), me, .code = ZC_E_PROVIDER_UNKNOWN, .account_id = target.id,
+                              .detail = provider);
+    zc_policy_facts_t f = {.login = target.login, .region = target.region, .region_enabled = target.region_enabled};
+    if ((e = zc_policy_region(&f, &detail)) != ZC_OK)
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1411), me, .code = e, .account_id = target.id,
+                              .provider_id = pv ? pv->id : NULL, .detail = detail);
 
-    /* Without a provider, the proof's certificate names it. */
-    zc_identity_t id;
-    if ((e = zc_bindings_prove(r, o, &pv, &target, &id, &detail)) != ZC_OK)
-        return zc_bindings_fail(r, e, me, target.id, pv ? pv->id : NULL, detail);
-    int accepts = 0;
-    if ((e = zc_q_region_accepts(r, target.region, pv->id, &accepts)) != ZC_OK || !accepts)
-        return zc_bindings_fail(r, e != ZC_OK ? e : ZC_E_PROVIDER_NOT_ACCEPTED, me, target.id, pv->id, target.region);
+    /* The proof of possession: a bind challenge for this very account, or
+     * the TLS client certificate on the login host.  Without a provider,
+     * the proof's certificate names it. */
+    zc_challenge_answer_t answer;
+    if ((e = zc_proof_read_answer(r, o, &answer, &detail)) != ZC_OK)
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1412), me, .code = e, .account_id = target.id, .detail = detail);
+    zc_proof_req_t q = {.purpose = "bind", .answer = &answer, .provider = pv, .account_id = target.id};
+    zc_proven_t p;
+    if ((e = zc_proof_run(r, &q, &p, &detail)) != ZC_OK)
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1413), me, .code = e, .account_id = target.id,
+                              .provider_id = p.provider ? p.provider->id : NULL,
+                              .id = p.id.cert.serial ? &p.id : NULL, .proven = p.proven, .detail = detail);
+    pv = p.provider;
+    zc_identity_t id = p.id;
+    if ((e = zc_q_region_accepts(r, target.region, pv->id, &f.provider_accepted)) == ZC_OK)
+        e = zc_policy_provider(&f, &detail);
+    if (e != ZC_OK)
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1414), me, .code = e, .account_id = target.id, .provider_id = pv->id,
+                              .id = &id, .proven = 1, .detail = detail);
 
     apr_int64_t binding_id, owner;
     int created;
     if ((e = zc_q_binding_insert(r, &target, me, &id, &binding_id, &owner, &created)) != ZC_OK)
-        return zc_bindings_fail(r, e, me, target.id, pv->id, "binding could not be stored");
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1415), me, .code = e, .account_id = target.id, .provider_id = pv->id,
+                              .id = &id, .proven = 1, .detail = "binding could not be stored");
     if (!created && owner != target.id)
-        return zc_bindings_fail(r, ZC_E_KEY_BOUND_ELSEWHERE, me, target.id, pv->id, id.key_id);
+        return ZC_BIND_REFUSE(r, ZCLOGNO(1416), me, .code = ZC_E_KEY_BOUND_ELSEWHERE, .account_id = target.id,
+                              .provider_id = pv->id, .id = &id, .proven = 1, .detail = "bound to another account");
     zc_binding_t b;
     if ((e = zc_binding_get(r, binding_id, &b)) != ZC_OK)
-        return zc_respond_error(r, e);
+        return ZC_REFUSE(r, ZCLOGNO(1417), .code = e, .event = "bind",
+                         .detail = "the binding was stored but could not be read back");
     if (created) {
         zc_audit_t au = {.event = "bind", .success = 1, .actor_id = me->id, .account_id = target.id,
                          .provider_id = pv->id, .key_id = id.key_id, .cert_serial = id.cert.serial};
@@ -165,8 +140,8 @@ static int zc_bindings_delete(request_rec *r, const zc_account_t *me)
     if (e == ZC_OK)
         e = zc_binding_delete(r, bid);
     if (e != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1404) "unbind refused for %s: binding %" APR_INT64_T_FMT, me->login,
-                        bid);
+        return ZC_REFUSE(r, ZCLOGNO(1404), .code = e, .event = "unbind",
+                         .detail = apr_psprintf(r->pool, "binding %" APR_INT64_T_FMT, bid));
     zc_audit_t au = {.event = "unbind", .success = 1, .actor_id = me->id, .account_id = b.account_id,
                      .provider_id = b.provider_id, .key_id = b.key_id, .cert_serial = b.serial};
     zc_audit(r, &au);
@@ -180,9 +155,9 @@ int zc_h_bindings(request_rec *r)
     zc_account_t me;
     zc_err_t e;
     if (r->method_number != M_GET && (e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) != ZC_OK)
-        return zc_respond_error(r, e);
+        return ZC_REFUSE(r, ZCLOGNO(1418), .code = e, .event = "bindings", .detail = "content type or origin");
     if ((e = zc_bindings_caller(r, &me)) != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1406) "bindings: caller %s refused", r->user ? r->user : "(none)");
+        return ZC_REFUSE(r, ZCLOGNO(1406), .code = e, .event = "bindings", .detail = "the caller is no active account");
     switch (r->method_number) {
     case M_GET:
         return zc_bindings_list(r, &me);

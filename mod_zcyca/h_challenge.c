@@ -2,11 +2,12 @@
  * → {"challenge_id","nonce","tbs","expires_at"}.  No session is needed for
  * login; a bind challenge names the account and needs a session. */
 #include "handlers.h"
-#include "audit.h"
+#include "config.h"
 #include "challenge.h"
 #include "queries.h"
 #include "guard.h"
 #include "json_req.h"
+#include "refusal.h"
 #include "respond.h"
 #include "session.h"
 #include "http_protocol.h"
@@ -18,50 +19,47 @@ int zc_h_challenge(request_rec *r)
     apr_size_t len;
     zc_err_t e;
     if ((e = zc_guard_state_change(r, ZC_GUARD_JSON, NULL)) != ZC_OK)
-        return zc_respond_error(r, e);
+        return ZC_REFUSE(r, ZCLOGNO(1110), .code = e, .event = "challenge", .detail = "content type or origin");
     if ((e = zc_read_body(r, &buf, &len)) != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1101) "challenge: body refused");
+        return ZC_REFUSE(r, ZCLOGNO(1101), .code = e, .event = "challenge", .detail = "body refused");
     json_t *o = zc_json_parse_object(r->pool, buf, len, &e, &detail);
     if (!o || (e = zc_json_get_string(r->pool, o, "purpose", 1, 16, &purpose, &detail)) != ZC_OK
         || (e = zc_json_get_string(r->pool, o, "provider", 0, ZC_FIELD_MAX, &provider, &detail)) != ZC_OK
         || (e = zc_json_get_string(r->pool, o, "account", 0, ZC_FIELD_MAX, &account, &detail)) != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1102) "challenge: %s", detail);
+        return ZC_REFUSE(r, ZCLOGNO(1102), .code = e, .event = "challenge", .detail = detail);
     int bind = strcmp(purpose, "bind") == 0;
     if (!bind && strcmp(purpose, "login") != 0)
-        ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1103) "challenge: purpose must be login or bind");
+        return ZC_REFUSE(r, ZCLOGNO(1103), .code = ZC_E_BAD_REQUEST, .event = "challenge", .detail = "purpose must be login or bind");
     /* Without a provider the challenge is for whichever one the certificate
      * turns out to be from. */
     const zc_provider_t *pv = provider ? zc_provider_find(zc_srv_cfg(r->server)->g, provider) : NULL;
     if (provider && !pv)
-        ZC_RETURN_ERROR(r, ZC_E_PROVIDER_UNKNOWN, APLOG_INFO, ZCLOGNO(1104) "challenge: unknown provider");
+        return ZC_REFUSE(r, ZCLOGNO(1104), .code = ZC_E_PROVIDER_UNKNOWN, .event = "challenge", .detail = "unknown provider");
     apr_int64_t account_id = 0;
     zc_session_t *s = NULL;
     if (bind) {
         if ((e = zc_session_load(r, &s)) != ZC_OK)
-            ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1105) "challenge: bind needs a session");
+            return ZC_REFUSE(r, ZCLOGNO(1105), .code = e, .event = "challenge", .detail = "bind needs a session");
         if (!account)
-            ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1106) "challenge: bind needs the account");
+            return ZC_REFUSE(r, ZCLOGNO(1106), .code = ZC_E_BAD_REQUEST, .event = "challenge", .detail = "bind needs the account");
         zc_account_t target;
         if ((e = zc_q_account_by_login(r, account, &target)) == ZC_OK)
             account_id = target.id;
         else
-            ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(1107) "challenge: no account for bind");
+            return ZC_REFUSE(r, ZCLOGNO(1107), .code = e, .event = "challenge", .detail = "no account for bind");
     }
     else if (account)
-        ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(1108) "challenge: account only goes with bind");
+        return ZC_REFUSE(r, ZCLOGNO(1108), .code = ZC_E_BAD_REQUEST, .event = "challenge", .detail = "account only goes with bind");
 
     zc_challenge_issued_t c;
-    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) == ZC_E_THROTTLED) {
-        /* A flood is seen in the audit; without a session it is anonymous
-         * junk, counted per hour rather than written row by row. */
-        zc_audit_t au = {.event = "challenge", .code = e, .actor_id = s ? s->account_id : 0, .account_id = account_id,
-                         .provider_id = pv ? pv->id : NULL, .detail = "ZcyCAChallengeLimit reached for this address",
-                         .anonymous = s == NULL};
-        zc_audit(r, &au);
-        ZC_RETURN_ERROR(r, e, APLOG_INFO, ZCLOGNO(2140) "challenge: too many from this address (ZcyCAChallengeLimit)");
-    }
+    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) == ZC_E_THROTTLED)
+        /* A flood shows in the audit; without a session it is anonymous junk,
+         * counted per hour rather than written row by row (audit.c). */
+        return ZC_REFUSE(r, ZCLOGNO(2140), .code = e, .event = "challenge", .audit = 1,
+                         .detail = "ZcyCAChallengeLimit reached for this address", .provider_id = pv ? pv->id : NULL,
+                         .actor_id = s ? s->account_id : 0, .account_id = account_id);
     if (e != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(1109) "challenge: could not be stored");
+        return ZC_REFUSE(r, ZCLOGNO(1109), .code = e, .event = "challenge", .detail = "could not be stored");
     json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "challenge_id", c.id, "nonce", c.nonce, "tbs", c.tbs,
                             "signed_data", pv && pv->signs_nonce ? "nonce" : "tbs", "expires_at",
                             zc_rfc3339(r->pool, c.expires_at));

@@ -4,22 +4,19 @@
  * Both continue through the same verification and login_finish.  Every
  * step returns early with its section 7 code. */
 #include "handlers.h"
+#include "config.h"
 #include "guard.h"
 #include "json_req.h"
 #include "login.h"
 #include "proof.h"
 #include "respond.h"
-#include "verify.h"
-#include "cert.h"
-#include "sig.h"
-#include "tls.h"
 #include "apr_strings.h"
 #include "http_protocol.h"
 #include "password.h"
 #include "throttle.h"
 #include "queries.h"
-#include "session.h"
-#include "audit.h"
+#include "policy.h"
+#include "refusal.h"
 
 
 typedef struct {
@@ -50,6 +47,11 @@ static zc_err_t zc_login_read(request_rec *r, int form, zc_login_body_t *b, cons
     return zc_proof_read_answer(r, o, &b->answer, detail);
 }
 
+/* A refused CA login: the site's log id, the throttle, the audit row. */
+#define ZC_LOGIN_REFUSE(r, logno, ...) ZC_REFUSE(r, logno, .event = "login", .audit = 1, .login = 1, __VA_ARGS__)
+#define ZC_PASSWORD_REFUSE(r, logno, ...) \
+    ZC_REFUSE(r, logno, .event = "password_login", .audit = 1, .login = 1, __VA_ARGS__)
+
 int zc_h_login(request_rec *r)
 {
     zc_global_t *g = zc_srv_cfg(r->server)->g;
@@ -58,55 +60,32 @@ int zc_h_login(request_rec *r)
     const char *detail = NULL;
     zc_err_t e = zc_guard_state_change(r, ZC_GUARD_JSON_OR_FORM, &ctx.form);
     if (e != ZC_OK)
-        return zc_login_fail(r, e, NULL, NULL, 0, "content type or origin");
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0704), .code = e, .detail = "content type or origin");
     if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
-        return zc_login_fail(r, e, NULL, NULL, 0, detail);
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0705), .code = e, .detail = detail);
     if ((e = zc_throttle_begin(r)) != ZC_OK)
-        return zc_login_fail(r, e, body.provider, NULL, 0, "too many failed logins from this address");
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0706), .code = e, .provider_id = body.provider,
+                               .detail = "too many failed logins from this address");
     ctx.return_to = body.return_to;
     /* No provider named: the certificate tells (DESIGN auto-detection). */
     const zc_provider_t *pv = NULL;
     if (body.provider && !(pv = zc_provider_find(g, body.provider)))
-        return zc_login_fail(r, ZC_E_PROVIDER_UNKNOWN, NULL, NULL, 0, body.provider);
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0707), .code = ZC_E_PROVIDER_UNKNOWN, .detail = body.provider);
 
-    zc_proof_t proof;
-    int challenge = body.answer.challenge_id != NULL;
-    e = challenge ? zc_proof_challenge(r, &body.answer, "login", &pv, &proof, &detail)
-                  : zc_proof_tls(r, &proof, &detail);
-    if (e == ZC_OK && !challenge)
-        e = zc_proof_provider(r, &proof, &pv, &detail);
-    zc_identity_t seen = {0};
-    int seen_ok = proof.leaf && zc_cert_info(r->pool, proof.leaf, &seen.cert) == ZC_OK;
-    /* Failures count per key (its public key, whatever the provider) only
-     * once the client has proven it holds it: by the TLS handshake, or by a
-     * signature that verified.  A certificate alone is public. */
-    int possession = seen_ok && (challenge ? e == ZC_OK : proof.ssl_verify != NULL);
-    if (possession)
-        zc_throttle_set_key(r, apr_pstrcat(r->pool, "spki:", seen.cert.spki_sha256, NULL));
-    if (e == ZC_OK && (e = zc_throttle_check_key(r)) != ZC_OK)
-        detail = "too many failed logins with this key";
-    if (e != ZC_OK)
-        return zc_login_fail(r, e, pv ? pv->id : NULL, proof.leaf ? &seen : NULL, 0, detail);
-    zc_identity_t id = {0};
-    e = zc_proof_verify(r, pv, &proof, &id, &detail);
-    if (e == ZC_OK && !challenge)
-        e = zc_proof_tls_agree(r, &proof);
-    /* ZcyCAProviderAlgorithms holds for TLS too: the key must be of a kind
-     * the provider allows. */
-    if (e == ZC_OK && !challenge && !(zc_sig_algorithms_for(proof.leaf) & pv->algorithms)) {
-        e = ZC_E_ALG_UNSUPPORTED;
-        detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
-    }
-    if (e != ZC_OK && !challenge && zc_tls_tolerated_error(r->connection))
-        detail = apr_pstrcat(r->pool, detail ? detail : "", " (TLS handshake: ",
-                             zc_tls_tolerated_error(r->connection), ")", NULL);
-    if (e != ZC_OK) {
-        /* Keep what is known of the certificate for the audit row. */
-        if (!id.cert.serial)
-            (void)zc_cert_info(r->pool, proof.leaf, &id.cert);
-        return zc_login_fail(r, e, pv->id, &id, 0, detail);
-    }
-    return zc_login_finish(r, &ctx, &id);
+    zc_proof_req_t q = {.purpose = "login", .answer = &body.answer, .provider = pv, .throttle_key = 1};
+    zc_proven_t p;
+    if ((e = zc_proof_run(r, &q, &p, &detail)) != ZC_OK)
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0708), .code = e, .detail = detail, .provider_id = p.provider ? p.provider->id : NULL,
+                               .id = p.id.cert.serial ? &p.id : NULL, .proven = p.proven);
+    return zc_login_finish(r, &ctx, &p.id);
+}
+
+/* The account a refused password login names, when it exists: its failures
+ * are audited in full (an unknown login is anonymous junk). */
+static apr_int64_t zc_password_account(request_rec *r, const char *login)
+{
+    zc_account_t a;
+    return login && zc_q_account_by_login(r, login, &a) == ZC_OK ? a.id : 0;
 }
 
 /* POST /ca/password-login (zcyca-password-login): {"login","password"} or
@@ -130,17 +109,20 @@ int zc_h_password_login(request_rec *r)
         }
     }
     if (e != ZC_OK)
-        return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, detail);
+        return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0709), .code = e, .detail = detail);
     zc_throttle_set_key(r, apr_pstrcat(r->pool, "login:", login, NULL));
     if ((e = zc_throttle_begin(r)) != ZC_OK)
-        return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, "too many failed logins");
+        return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0710), .code = e, .account_id = zc_password_account(r, login),
+                                  .detail = apr_pstrcat(r->pool, "too many failed logins: ", login, NULL));
     if ((e = zc_password_check(r, login, password)) != ZC_OK)
-        return zc_login_fail_as(r, "password_login", e, NULL, NULL, 0, "password not accepted");
+        return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0711), .code = e, .account_id = zc_password_account(r, login),
+                                  .detail = apr_pstrcat(r->pool, "password not accepted: ", login, NULL));
     zc_account_t a;
     if ((e = zc_q_account_by_login(r, login, &a)) != ZC_OK)
-        return zc_login_fail_as(r, "password_login", e == ZC_E_NOT_FOUND ? ZC_E_PASSWORD_INVALID : e, NULL, NULL, 0,
-                                "the password is right but no zcyca account has this login");
-    if (strcmp(a.status, "active") != 0)
-        return zc_login_fail_as(r, "password_login", ZC_E_ACCOUNT_DISABLED, NULL, NULL, a.id, a.login);
+        return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0712), .code = e == ZC_E_NOT_FOUND ? ZC_E_PASSWORD_INVALID : e,
+                                  .detail = "the password is right but no zcyca account has this login");
+    zc_policy_facts_t f = {.login = a.login, .status = a.status};
+    if ((e = zc_policy_account(&f, &detail)) != ZC_OK)
+        return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0713), .code = e, .account_id = a.id, .detail = detail);
     return zc_login_open_session(r, &ctx, &a, "password", NULL, 0);
 }

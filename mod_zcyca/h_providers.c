@@ -1,7 +1,9 @@
 /* GET /ca/providers (zcyca-providers): the providers a caller may choose.
  * With ?region=<code> (or a session), only those the region accepts. */
 #include "handlers.h"
+#include "config.h"
 #include "json_req.h"
+#include "refusal.h"
 #include "respond.h"
 #include "session.h"
 #include "http_protocol.h"
@@ -41,7 +43,7 @@ int zc_h_providers(request_rec *r)
     zc_global_t *g = zc_srv_cfg(r->server)->g;
     const char *region = zc_query_arg(r, "region");
     if (region && !zc_region_code_ok(region))
-        ZC_RETURN_ERROR(r, ZC_E_BAD_REQUEST, APLOG_INFO, ZCLOGNO(0903) "providers: malformed region code");
+        return ZC_REFUSE(r, ZCLOGNO(0903), .code = ZC_E_BAD_REQUEST, .event = "providers", .detail = "malformed region code");
     zc_session_t *s;
     zc_err_t e;
     if (!region && zc_cookie_get(r, zc_srv_cfg(r->server)->cookie_name)) {
@@ -49,11 +51,11 @@ int zc_h_providers(request_rec *r)
         if (e == ZC_OK)
             region = s->region;
         else if (e != ZC_E_LOGIN_REQUIRED)
-            ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(0901) "providers: session look-up failed");
+            return ZC_REFUSE(r, ZCLOGNO(0901), .code = e, .event = "providers", .detail = "session look-up failed");
     }
     apr_array_header_t *accepted = NULL;
     if (region && (e = zc_q_region_providers(r, region, &accepted)) != ZC_OK)
-        ZC_RETURN_ERROR(r, e, APLOG_ERR, ZCLOGNO(0902) "providers: region look-up failed");
+        return ZC_REFUSE(r, ZCLOGNO(0902), .code = e, .event = "providers", .detail = "region look-up failed");
 
     json_t *list = json_array();
     for (int i = 0; i < g->providers->nelts; i++) {

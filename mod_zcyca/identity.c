@@ -3,6 +3,7 @@
  * other module runs.  AuthType zcyca turns a live session into r->user and
  * the ZCYCA_* environment. */
 #include "identity.h"
+#include "config.h"
 #include "respond.h"
 #include "session.h"
 #include "cert.h"

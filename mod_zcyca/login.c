@@ -1,7 +1,10 @@
 /* Login completion.  Whatever proved the key (mutual TLS now, a signed
  * challenge later), the account is found and checked here, in one place. */
 #include "login.h"
+#include "config.h"
 #include "audit.h"
+#include "policy.h"
+#include "refusal.h"
 #include "throttle.h"
 #include "respond.h"
 #include "session.h"
@@ -9,24 +12,9 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 
-int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *provider_id,
-                     const zc_identity_t *id, apr_int64_t account_id, const char *detail)
-{
-    const zc_err_info_t *info = zc_err_info(e);
-    ap_log_rerror(APLOG_MARK, e == ZC_E_SERVICE_UNAVAILABLE ? APLOG_ERR : APLOG_INFO, 0, r,
-                  ZCLOGNO(0701) "%s refused: %s (provider %s, key %s, serial %s): %s", event, info ? info->code : "?",
-                  provider_id ? provider_id : "-", id && id->key_id ? id->key_id : "-",
-                  id && id->cert.serial ? id->cert.serial : "-", detail ? detail : "");
-    zc_throttle_settle(r, e);
-    if (e != ZC_E_SERVICE_UNAVAILABLE) {
-        zc_audit_t a = {.event = event, .success = 0, .code = e, .account_id = account_id,
-                        .provider_id = provider_id, .key_id = id ? id->key_id : NULL,
-                        .cert_serial = id ? id->cert.serial : NULL, .detail = detail,
-                        .anonymous = account_id == 0 && !(id && id->key_id)};
-        zc_audit(r, &a);
-    }
-    return zc_respond_error(r, e);
-}
+#define ZC_LOGIN_REFUSE(r, logno, id, ...)                                                              \
+    ZC_REFUSE(r, logno, .event = "login", .audit = 1, .login = 1, .id = (id), .provider_id = (id)->provider->id, \
+              .proven = 1, __VA_ARGS__)
 
 static const char *zc_login_target(request_rec *r, const zc_login_ctx_t *ctx)
 {
@@ -39,19 +27,17 @@ static const char *zc_login_target(request_rec *r, const zc_login_ctx_t *ctx)
 
 int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity_t *id)
 {
-    const char *pid = id->provider->id;
     zc_login_row_t *b;
-    zc_err_t e = zc_q_binding_for_login(r, pid, id->key_id, &b);
+    const char *detail = NULL;
+    zc_err_t e = zc_q_binding_for_login(r, id->provider->id, id->key_id, &b);
     if (e != ZC_OK)
-        return zc_login_fail(r, e, pid, id, 0, "binding look-up failed");
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0714), id, .code = e, .detail = "binding look-up failed");
     if (!b)
-        return zc_login_fail(r, ZC_E_NOT_BOUND, pid, id, 0, "no binding for this key");
-    if (strcmp(b->status, "active") != 0)
-        return zc_login_fail(r, ZC_E_ACCOUNT_DISABLED, pid, id, b->account_id, b->login);
-    if (!b->region_enabled)
-        return zc_login_fail(r, ZC_E_REGION_DISABLED, pid, id, b->account_id, b->region);
-    if (!b->provider_accepted)
-        return zc_login_fail(r, ZC_E_PROVIDER_NOT_ACCEPTED, pid, id, b->account_id, b->region);
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0715), id, .code = ZC_E_NOT_BOUND, .detail = "no binding for this key");
+    zc_policy_facts_t f = {.login = b->login, .status = b->status, .region = b->region,
+                           .region_enabled = b->region_enabled, .provider_accepted = b->provider_accepted};
+    if ((e = zc_policy_ca_login(&f, &detail)) != ZC_OK)
+        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0701), id, .code = e, .account_id = b->account_id, .detail = detail);
 
     if (strcmp(b->cert_sha256, id->cert.cert_sha256) != 0
         && zc_q_binding_refresh_cert(r, b->binding_id, &id->cert) != ZC_OK)
@@ -72,7 +58,8 @@ int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_ac
     zc_session_t *s;
     zc_err_t e;
     if ((e = zc_session_create(r, &n, &s)) != ZC_OK)
-        return zc_login_fail_as(r, event, e, pid, id, a->id, "session could not be stored");
+        return ZC_REFUSE(r, ZCLOGNO(0716), .code = e, .event = event, .audit = 1, .login = 1, .id = id, .proven = 1,
+                         .provider_id = pid, .account_id = a->id, .detail = "session could not be stored");
     s->login = a->login;
     s->display_name = a->name;
     s->region = a->region;

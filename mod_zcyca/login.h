@@ -21,10 +21,4 @@ int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity
 int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_account_t *a, const char *method,
                           const zc_identity_t *id, apr_int64_t binding_id);
 
-/* Log, audit (as event, e.g. "login" or "password_login") and answer a failure. */
-int zc_login_fail_as(request_rec *r, const char *event, zc_err_t e, const char *provider_id,
-                     const zc_identity_t *id, apr_int64_t account_id, const char *detail);
-#define zc_login_fail(r, e, provider_id, id, account_id, detail) \
-    zc_login_fail_as(r, "login", e, provider_id, id, account_id, detail)
-
 #endif

@@ -1,6 +1,6 @@
 /* mod_zcyca: CA certificate ("CA lock") login for httpd.
  * register_hooks is the table of contents; routes are data. */
-#include "mod_zcyca.h"
+#include "config.h"
 #include "db.h"
 #include "handlers.h"
 #include "identity.h"
@@ -48,38 +48,20 @@ static int zc_hook_handler(request_rec *r)
     return DECLINED;
 }
 
-static int zc_hook_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
-{
-    return zc_config_check(pconf, ptemp, s);
-}
-
-static int zc_hook_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
-{
-    zc_cache_pre_config(pconf);
-    return OK;
-}
-
-static int zc_hook_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
-{
-    return zc_cache_post_config(pconf, s);
-}
-
-static void zc_hook_child_init(apr_pool_t *pchild, server_rec *s)
-{
-    zc_cache_child_init(pchild, s);
-    zc_db_child_init(pchild, s);
-    zc_revocation_child_init(pchild, s);
-    zc_session_events_child_init(pchild, s);
-}
-
 static void zc_register_hooks(apr_pool_t *p)
 {
-    /* startup */
-    ap_hook_pre_config(zc_hook_pre_config, NULL, NULL, APR_HOOK_MIDDLE);     /* cache.c: mutex name */
-    ap_hook_post_config(zc_hook_post_config, NULL, NULL, APR_HOOK_MIDDLE);   /* cache.c: socache init */
-    ap_hook_check_config(zc_hook_check_config, NULL, NULL, APR_HOOK_MIDDLE);  /* config_check.c */
-    ap_hook_child_init(zc_hook_child_init, NULL, NULL, APR_HOOK_MIDDLE);      /* db.c pool, schema; revocation.c CRLs */
-    zc_tls_register(p);                                       /* tls.c: mod_ssl init_server */
+    /* startup: each subsystem's own hooks */
+    ap_hook_pre_config(zc_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(zc_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(zc_config_check, NULL, NULL, APR_HOOK_MIDDLE);
+    /* In this order (distinct orders: httpd sorts equal ones unstably): the
+     * cache mutex, the database pool, the CRLs, then the session-event
+     * listener, which needs the pool and the cache. */
+    ap_hook_child_init(zc_cache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(zc_db_child_init, NULL, NULL, APR_HOOK_MIDDLE + 1);
+    ap_hook_child_init(zc_revocation_child_init, NULL, NULL, APR_HOOK_MIDDLE + 2);
+    ap_hook_child_init(zc_session_events_child_init, NULL, NULL, APR_HOOK_MIDDLE + 3);
+    zc_tls_register(p); /* tls.c: mod_ssl's init_server, to wrap its verify callback */
     /* per request */
     ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */
     ap_hook_check_authn(zc_identity_authn, NULL, NULL, APR_HOOK_MIDDLE, AP_AUTH_INTERNAL_PER_CONF);

@@ -2,6 +2,7 @@
  * own authn providers (file, dbd, ldap, socache), configured like
  * AuthBasicProvider.  The password is never logged or stored here. */
 #include "password.h"
+#include "config.h"
 #include "mod_auth.h"
 #include "ap_provider.h"
 

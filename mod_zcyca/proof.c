@@ -3,15 +3,28 @@
  * certificate itself is re-verified against the chosen provider by
  * verify.c, with the provider's own anchors rather than mod_ssl's list. */
 #include "proof.h"
+#include "config.h"
 #include "cert.h"
 #include "challenge.h"
 #include "sig.h"
 #include "revocation.h"
+#include "throttle.h"
+#include "tls.h"
 #include "json_req.h"
 #include "http_ssl.h"
 #include "apr_strings.h"
 
 #define ZC_MAX_CHAIN 8
+
+/* What the request shows for the key. */
+typedef struct {
+    X509 *leaf;
+    STACK_OF(X509) *chain;     /* what the client sent beyond the leaf */
+    const char *ssl_verify;    /* mod_ssl's SSL_CLIENT_VERIFY (tls only) */
+    unsigned algorithm;        /* ZC_ALG_* that verified (challenge only) */
+    apr_int64_t account_id;    /* the account a bind challenge was for */
+} zc_proof_t;
+
 
 static const char *zc_ssl_var(request_rec *r, const char *name)
 {
@@ -19,7 +32,7 @@ static const char *zc_ssl_var(request_rec *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail)
+static zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail)
 {
     memset(out, 0, sizeof *out);
     if (!ap_ssl_conn_is_ssl(r->connection)) {
@@ -51,7 +64,7 @@ zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail)
     return ZC_OK;
 }
 
-zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
+static zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
 {
     if (strcmp(p->ssl_verify, "SUCCESS") == 0 || strcmp(p->ssl_verify, "GENEROUS") == 0)
         return ZC_OK;
@@ -61,7 +74,7 @@ zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p)
     return ZC_E_CERT_UNTRUSTED;
 }
 
-zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail)
+static zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail)
 {
     if (*pv)
         return ZC_OK;
@@ -111,7 +124,7 @@ static int zc_proof_issued_elsewhere(request_rec *r, const zc_provider_t *pv, co
     return 1;
 }
 
-zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
+static zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
                             const zc_provider_t **pvp, zc_proof_t *out, const char **detail)
 {
     memset(out, 0, sizeof *out);
@@ -158,7 +171,7 @@ zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, cons
                          strlen(tbs), &out->algorithm, detail);
 }
 
-zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof, zc_identity_t *id,
+static zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof, zc_identity_t *id,
                          const char **detail)
 {
     zc_global_t *g = zc_srv_cfg(r->server)->g;
@@ -185,4 +198,77 @@ zc_err_t zc_proof_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *
         || (e = zc_json_get_text(r->pool, o, "signature", 1, 4096, &a->signature, detail)) != ZC_OK)
         return e;
     return zc_json_get_string(r->pool, o, "algorithm", 0, 32, &a->algorithm, detail);
+}
+
+/* The challenge proof, and for a bind the account it was issued for. */
+static zc_err_t zc_proof_by_challenge(request_rec *r, const zc_proof_req_t *q, const zc_provider_t **pv,
+                                      zc_proof_t *proof, const char **detail)
+{
+    zc_err_t e = zc_proof_challenge(r, q->answer, q->purpose, pv, proof, detail);
+    if (e == ZC_OK && q->account_id && proof->account_id != q->account_id) {
+        *detail = "the bind challenge was issued for another account";
+        return ZC_E_CHALLENGE_INVALID;
+    }
+    return e;
+}
+
+/* The handshake's proof, and the provider its certificate is from. */
+static zc_err_t zc_proof_by_tls(request_rec *r, const zc_proof_req_t *q, const zc_provider_t **pv,
+                                zc_proof_t *proof, const char **detail)
+{
+    zc_err_t e = zc_proof_tls(r, proof, detail);
+    if (e == ZC_E_NO_CERTIFICATE && strcmp(q->purpose, "bind") == 0) {
+        /* A bind body without challenge fields, on a host without client certificates. */
+        *detail = "no proof: send challenge fields (purpose bind) or use the client-certificate host";
+        return ZC_E_BAD_REQUEST;
+    }
+    return e == ZC_OK ? zc_proof_provider(r, proof, pv, detail) : e;
+}
+
+/* After the certificate verified: what only the TLS path still has to
+ * check.  mod_ssl's verdict must agree, and ZcyCAProviderAlgorithms holds
+ * for TLS too (for a challenge, zc_sig_verify has applied it). */
+static zc_err_t zc_proof_tls_after(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof,
+                                   const char **detail)
+{
+    zc_err_t e = zc_proof_tls_agree(r, proof);
+    if (e == ZC_OK && !(zc_sig_algorithms_for(proof->leaf) & pv->algorithms)) {
+        *detail = "the key type is not among the provider's ZcyCAProviderAlgorithms";
+        e = ZC_E_ALG_UNSUPPORTED;
+    }
+    return e;
+}
+
+zc_err_t zc_proof_run(request_rec *r, const zc_proof_req_t *q, zc_proven_t *out, const char **detail)
+{
+    memset(out, 0, sizeof *out);
+    int challenge = q->answer && q->answer->challenge_id;
+    const zc_provider_t *pv = q->provider;
+    zc_proof_t proof;
+    zc_err_t e = challenge ? zc_proof_by_challenge(r, q, &pv, &proof, detail) : zc_proof_by_tls(r, q, &pv, &proof, detail);
+    out->provider = pv;
+    int seen = proof.leaf && zc_cert_info(r->pool, proof.leaf, &out->id.cert) == ZC_OK;
+    /* Possession: the TLS handshake, or a signature that verified.  Only
+     * then may failures count against the key: a certificate alone is
+     * public, and counting it would let anyone lock its holder out. */
+    out->proven = seen && (challenge ? e == ZC_OK : proof.ssl_verify != NULL);
+    if (q->throttle_key && out->proven) {
+        zc_throttle_set_key(r, apr_pstrcat(r->pool, "spki:", out->id.cert.spki_sha256, NULL));
+        if (e == ZC_OK && (e = zc_throttle_check_key(r)) != ZC_OK)
+            *detail = "too many failed logins with this key";
+    }
+    if (e != ZC_OK)
+        return e;
+    zc_cert_info_t seen_cert = out->id.cert;
+    e = zc_proof_verify(r, pv, &proof, &out->id, detail);
+    if (e == ZC_OK && !challenge)
+        e = zc_proof_tls_after(r, pv, &proof, detail);
+    if (e != ZC_OK) {
+        if (!out->id.cert.serial)
+            out->id.cert = seen_cert; /* what is known of it, for the audit row */
+        if (!challenge && zc_tls_tolerated_error(r->connection))
+            *detail = apr_pstrcat(r->pool, *detail ? *detail : "", " (TLS handshake: ",
+                                  zc_tls_tolerated_error(r->connection), ")", NULL);
+    }
+    return e;
 }

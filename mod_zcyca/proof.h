@@ -7,48 +7,38 @@
 #include <jansson.h>
 #include "verify.h"
 
-typedef struct {
-    X509 *leaf;
-    STACK_OF(X509) *chain;     /* what the client sent beyond the leaf */
-    const char *ssl_verify;    /* mod_ssl's SSL_CLIENT_VERIFY (tls only) */
-    unsigned algorithm;        /* ZC_ALG_* that verified (challenge only) */
-    apr_int64_t account_id;    /* the account a bind challenge was for */
-} zc_proof_t;
-
 /* The challenge fields of a login or bind body (DESIGN section 4). */
 typedef struct {
     const char *challenge_id, *nonce, *certificate, *signature, *algorithm;
     apr_array_header_t *chain;  /* texts: PEM (one or more) or base64 DER each */
 } zc_challenge_answer_t;
 
-/* Mutual TLS: the handshake proved the key; take the certificate mod_ssl
- * saw.  NO_CERTIFICATE when there is none (or no TLS at all). */
-zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detail);
-
-/* mod_ssl's own verdict next to ours: SUCCESS or GENEROUS (optional_no_ca
- * with no opinion on the chain) may stand; FAILED:... must not pass even if
- * our anchors accept the chain.  Returns ZC_OK or CERT_UNTRUSTED. */
-zc_err_t zc_proof_tls_agree(request_rec *r, const zc_proof_t *p);
-
 /* The challenge fields of a JSON body (challenge_id absent: no challenge
  * proof; present: nonce, certificate and signature are required). */
 zc_err_t zc_proof_read_answer(request_rec *r, json_t *o, zc_challenge_answer_t *a, const char **detail);
 
-/* Signed challenge: consume the challenge first (one attempt), then parse
- * the certificate and chain, then check the signature over the text
- * rebuilt from the row, with the provider's algorithms.  *pv: the provider
- * the client named, or NULL; on return the one the proof is for (the
- * challenge's own, or the one the certificate chains to). */
-zc_err_t zc_proof_challenge(request_rec *r, const zc_challenge_answer_t *a, const char *purpose,
-                            const zc_provider_t **pv, zc_proof_t *out, const char **detail);
+/* What a login or a bind asks of the proof. */
+typedef struct {
+    const char *purpose;                  /* "login" or "bind": the challenge's purpose */
+    const zc_challenge_answer_t *answer;  /* challenge_id NULL: the TLS client certificate */
+    const zc_provider_t *provider;        /* the one the client named, or NULL */
+    apr_int64_t account_id;               /* bind: the account the challenge must be for */
+    unsigned throttle_key : 1;            /* login: count and check failures per proven key */
+} zc_proof_req_t;
 
-/* *pv NULL (the client named no provider): find it from the certificate
- * and chain of the proof (zc_verify_detect_provider). */
-zc_err_t zc_proof_provider(request_rec *r, const zc_proof_t *proof, const zc_provider_t **pv, const char **detail);
+/* What the proof established. */
+typedef struct {
+    const zc_provider_t *provider; /* the provider the proof is for, once known */
+    zc_identity_t id;              /* verified; on a failure, what is known of the certificate */
+    int proven;                    /* the client has shown it holds the key of id */
+} zc_proven_t;
 
-/* The request-side verification every proof goes through: the pure
- * zc_verify_certificate (chain, usage, policies, key id), then revocation. */
-zc_err_t zc_proof_verify(request_rec *r, const zc_provider_t *pv, const zc_proof_t *proof, zc_identity_t *id,
-                         const char **detail);
+/* The proof pipeline, the same for login and bind: the proof of possession
+ * (a signed challenge, consumed first; or the handshake), the provider (named,
+ * the challenge's, or detected from the certificate), the per-key throttle
+ * once possession is proven, the certificate against the provider's anchors,
+ * policies and revocation, mod_ssl's own verdict, and the key type against
+ * ZcyCAProviderAlgorithms.  Returns the first failing step's code. */
+zc_err_t zc_proof_run(request_rec *r, const zc_proof_req_t *q, zc_proven_t *out, const char **detail);
 
 #endif

@@ -2,6 +2,7 @@
  * and never cached.  Errors carry the DESIGN section 7 code as JSON for API
  * clients and as a page with the 可能失败原因 for browsers. */
 #include "respond.h"
+#include "config.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "apr_lib.h"

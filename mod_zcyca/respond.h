@@ -25,11 +25,4 @@ const char *zc_error_page(request_rec *r, zc_err_t e);
 int zc_respond_redirect(request_rec *r, int status, const char *url);
 int zc_respond_no_content(request_rec *r);
 
-/* Log at the call site (file, line and id), then render the error. */
-#define ZC_RETURN_ERROR(r, e, lvl, ...)                 \
-    do {                                                \
-        ap_log_rerror(APLOG_MARK, lvl, 0, r, __VA_ARGS__); \
-        return zc_respond_error(r, e);                  \
-    } while (0)
-
 #endif

@@ -5,6 +5,7 @@
  * the (fast, read-only) check too, so an old set is never freed under a
  * reader. */
 #include "revocation.h"
+#include "config.h"
 #include "crl.h"
 #include "cert.h"
 #include "crypto_util.h"

@@ -3,6 +3,7 @@
  * and last_seen_at is written only when it moves the idle expiry by a
  * meaningful step, not on every request. */
 #include "session.h"
+#include "config.h"
 #include "crypto_util.h"
 #include "cache.h"
 #include "session_memo.h"

@@ -5,6 +5,7 @@
  * token hash from the cache.  While that connection is down, entries fall
  * back to ZcyCASessionCacheTTL; the thread reconnects with a backoff. */
 #include "session_events.h"
+#include "config.h"
 #include "cache.h"
 #include "crypto_util.h"
 #include "db.h"
@@ -121,7 +122,7 @@ static apr_status_t zc_events_stop(void *data)
 void zc_session_events_child_init(apr_pool_t *pchild, server_rec *s)
 {
     zc_global_t *g = zc_srv_cfg(s)->g;
-    if (!g->cache_provider || !g->child)
+    if (!zc_cache_on(g) || !g->child)
         return;
     zc_events_t *ev = apr_pcalloc(pchild, sizeof *ev);
     ev->s = s;

@@ -9,6 +9,7 @@
  * handshake, or a verified signature): certificates are public, and counting
  * what a client merely sends would let anyone lock its holder out. */
 #include "throttle.h"
+#include "config.h"
 #include "db.h"
 #include "apr_strings.h"
 

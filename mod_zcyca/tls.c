@@ -11,6 +11,7 @@
  * reads FAILED:..., never SUCCESS, and the real reason is kept in the
  * connection notes for our log. */
 #include "tls.h"
+#include "config.h"
 #include "apr_optional_hooks.h"
 #include <openssl/ssl.h>
 

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use ZcTest;
 use JSON::PP ();
 
-plan tests => 57, need_module('zcyca');
+plan tests => 59, need_module('zcyca');
 
 my $reg = make_region(uniq('bind'), 1, 'pa', 'pb');
 my $off = make_region(uniq('bind-off'), 0, 'pa');
@@ -37,6 +37,12 @@ is(code_of($r), '403 CSRF_REJECTED', 'password login without Origin → CSRF_REJ
 my ($pw_audit) = db()->selectrow_array(
     "SELECT count(*) FROM zcyca.audit WHERE event = 'password_login' AND code = 'PASSWORD_INVALID'");
 cmp_ok($pw_audit, '>=', 2, 'failed password logins are audited');
+my ($pw_acct) = db()->selectrow_array("SELECT account_id FROM zcyca.audit WHERE event = 'password_login' AND code = "
+    . "'PASSWORD_INVALID' AND detail = ? ORDER BY id DESC LIMIT 1", undef, "password not accepted: $me_l");
+is($pw_acct, $me, '... a wrong password for a real account with that account');
+my ($pw_anon) = db()->selectrow_array("SELECT count(*) FROM zcyca.audit WHERE event = 'password_login' AND "
+    . "account_id IS NOT NULL AND detail LIKE 'password not accepted: nobody%'");
+is($pw_anon, 0, '... an unknown login with none');
 my ($pw_plain) = db()->selectrow_array("SELECT count(*) FROM zcyca.audit WHERE detail LIKE ?", undef, "%pw-$me_l%");
 is($pw_plain, 0, 'no password in the audit trail');
 $r = req('GET', tls_url('/ca/session'), cookie => $me_s);

@@ -29,9 +29,14 @@ session_gets();   # the extension exists before the reset
 db()->do('SELECT pg_stat_statements_reset()');
 my $before = session_gets();
 my $ok = 0;
+my $t0 = Time::HiRes::time();
 $ok += req('GET', tls_url('/app/index.html'), cookie => $cookie)->{code} == 200 for 1 .. 15;
+# An entry lives 2 s: on a machine so busy that the requests take longer, each
+# 2 s that passed may cost one look-up (without the cache, all 15 would).
+my $refills = int((Time::HiRes::time() - $t0) / 2);
 is($ok, 15, 'fifteen more protected requests pass');
-is(session_gets() - $before, 0, '... and made no session query in PostgreSQL (cache hits)');
+cmp_ok(session_gets() - $before, '<=', $refills, '... and made no session query in PostgreSQL (cache hits)')
+    or diag("the requests took more than " . (2 * $refills) . " s");
 
 # Logout takes the entry out at once.
 my $r2 = login_tls($cert);
