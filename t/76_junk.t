@@ -19,7 +19,7 @@ use JSON::PP ();
 use MIME::Base64 ();
 use Time::HiRes ();
 
-plan tests => 44, need_module('zcyca');
+plan tests => 46, need_module('zcyca');
 
 my $SAMPLE = 3;                     # ZcyCAAuditSample of zcyca_junk
 my $CLIMIT = 20;                    # ZcyCAChallengeLimit of zcyca_junk
@@ -217,6 +217,16 @@ is(q1("SELECT count(*) FROM zcyca.audit WHERE id > ? AND event = 'login' AND cod
 my $sum3 = summary();
 is(join(' ', map { ($sum3->{"login $_"} // 0) - ($sum2->{"login $_"} // 0) } qw(ACCOUNT_DISABLED REGION_DISABLED NOT_BOUND)),
    '0 0 0', '... none of them is counted as anonymous');
+
+# A key of the client's own making proves possession (the handshake) but
+# chains to no provider: anyone can make such keys, so their refusals are
+# junk too, counted and sampled.
+my $own = issue_cert(uniq('junk-own'), ca => 'ux');
+my $audit2 = q1('SELECT coalesce(max(id), 0) FROM zcyca.audit');
+my @own = map { code_of(login_tls($own, url => $url, from => from())) } 1 .. $SAMPLE + 2;
+is_deeply(\@own, [ ('401 CERT_UNTRUSTED') x ($SAMPLE + 2) ], ($SAMPLE + 2) . ' logins with a self-made key → CERT_UNTRUSTED');
+is(q1("SELECT count(*) FROM zcyca.audit WHERE id > ? AND code = 'CERT_UNTRUSTED' AND NOT anonymous", $audit2), 0,
+   '... not one full row: a possession that chains to no provider is anonymous');
 
 # --- the admin's view --------------------------------------------------------------------
 my $AUTH = { Authorization => 'Basic ' . MIME::Base64::encode_base64('zcadmin:admin-pass', '') };
