@@ -1,5 +1,5 @@
 /* Configuration structures: create and merge.  Every field is listed once
- * in mod_zcyca.h (ZC_SRV_FIELDS / ZC_DIR_FIELDS); the macros below turn that
+ * in config.h (ZC_SRV_FIELDS / ZC_DIR_FIELDS); the macros below turn that
  * list into defaults and merge rules, so no field is merged by hand. */
 #include "config.h"
 #include "cache.h"

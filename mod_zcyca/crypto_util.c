@@ -232,7 +232,7 @@ int zc_token_shaped(const char *t)
     size_t i = 0;
     while (zc_token_chars[(unsigned char)t[i]])
         i++;
-    return i == 43 && t[i] == '\0';
+    return i == ZC_TOKEN_CHARS && t[i] == '\0';
 }
 
 const char *zc_openssl_error(apr_pool_t *p, const char *dflt)

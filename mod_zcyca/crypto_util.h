@@ -7,6 +7,7 @@
 #include <openssl/types.h>
 
 #define ZC_TOKEN_BYTES 32
+#define ZC_TOKEN_CHARS 43 /* its unpadded base64url */
 #define ZC_SHA256_LEN 32
 
 /* 32 bytes from RAND_priv_bytes as unpadded base64url (43 chars) in p;

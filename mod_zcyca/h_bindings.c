@@ -30,7 +30,8 @@ static zc_err_t zc_bindings_caller(request_rec *r, zc_account_t *me)
 
 static int zc_may_act_for(const zc_account_t *me, apr_int64_t account_id, apr_int64_t org_id)
 {
-    return account_id == me->id || (me->is_org_admin && me->org_id != 0 && org_id == me->org_id);
+    zc_actor_t a = {.id = me->id, .org_id = me->org_id, .is_org_admin = me->is_org_admin};
+    return zc_access_may_act_for(&a, account_id, org_id); /* access.c */
 }
 
 /* GET /ca/bindings (the bindings) and GET /ca/bindings/accounts (whom the

@@ -46,7 +46,7 @@ int zc_h_providers(request_rec *r)
         return ZC_REFUSE(r, ZCLOGNO(0903), .code = ZC_E_BAD_REQUEST, .event = "providers", .detail = "malformed region code");
     zc_session_t *s;
     zc_err_t e;
-    if (!region && zc_cookie_get(r, zc_srv_cfg(r->server)->cookie_name)) {
+    if (!region && zc_request_cookie_token(r, zc_srv_cfg(r->server)->cookie_name)) {
         e = zc_session_load(r, &s);
         if (e == ZC_OK)
             region = s->region;

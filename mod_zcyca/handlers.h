@@ -4,6 +4,7 @@
 #define ZC_HANDLERS_H
 
 #include "mod_zcyca.h"
+#include "access.h" /* who may act on whose account (h_bindings.c) */
 
 int zc_h_providers(request_rec *r);  /* h_providers.c */
 int zc_h_login(request_rec *r);      /* h_login.c */

@@ -4,6 +4,8 @@
  * the ZCYCA_* environment. */
 #include "identity.h"
 #include "config.h"
+#include "header_scrub.h"
+#include "session_expiry.h"
 #include "respond.h"
 #include "session.h"
 #include "cert.h"
@@ -13,32 +15,12 @@
 #include "apr_strings.h"
 #include "apr_lib.h"
 
-static int zc_identity_header_name(const char *name)
-{
-    static const char prefix[] = "zcyca";
-    for (size_t i = 0; i < sizeof prefix - 1; i++)
-        if (apr_tolower(name[i]) != prefix[i])
-            return 0;
-    return name[5] == '-' || name[5] == '_' || name[5] == '\0';
-}
-
-static int zc_identity_collect(void *rec, const char *key, const char *value)
-{
-    if (zc_identity_header_name(key))
-        APR_ARRAY_PUSH((apr_array_header_t *)rec, const char *) = key;
-    return 1;
-}
-
 int zc_identity_scrub(request_rec *r)
 {
-    apr_array_header_t *names = apr_array_make(r->pool, 2, sizeof(const char *));
-    apr_table_do(zc_identity_collect, names, r->headers_in, NULL);
-    for (int i = 0; i < names->nelts; i++) {
-        const char *n = APR_ARRAY_IDX(names, i, const char *);
+    const apr_array_header_t *names = zc_header_scrub(r->pool, r->headers_in); /* header_scrub.c */
+    for (int i = 0; i < names->nelts; i++)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, ZCLOGNO(0501) "removed incoming identity header %s",
-                      ap_escape_logitem(r->pool, n));
-        apr_table_unset(r->headers_in, n);
-    }
+                      ap_escape_logitem(r->pool, APR_ARRAY_IDX(names, i, const char *)));
     return DECLINED;
 }
 
@@ -81,7 +63,7 @@ static int zc_identity_env_has_ours(const apr_table_t *env)
     const apr_array_header_t *arr = apr_table_elts(env);
     const apr_table_entry_t *e = (const apr_table_entry_t *)arr->elts;
     for (int i = 0; i < arr->nelts; i++)
-        if (e[i].key && (e[i].key[0] == 'Z' || e[i].key[0] == 'z') && zc_identity_header_name(e[i].key))
+        if (e[i].key && (e[i].key[0] == 'Z' || e[i].key[0] == 'z') && zc_header_is_ours(e[i].key))
             return 1;
     return 0;
 }
@@ -109,8 +91,8 @@ int zc_identity_export(request_rec *r)
     if (s->cert_not_after)
         put(env, "ZCYCA_CERT_NOT_AFTER",
             s->cert_not_after_text ? s->cert_not_after_text : zc_rfc3339(r->pool, s->cert_not_after));
-    apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
-    put(env, "ZCYCA_SESSION_EXPIRES", s->expires_text ? s->expires_text : zc_rfc3339(r->pool, exp));
+    put(env, "ZCYCA_SESSION_EXPIRES",
+        s->expires_text ? s->expires_text : zc_rfc3339(r->pool, zc_session_expiry_end(s)));
     return DECLINED;
 }
 

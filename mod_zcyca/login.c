@@ -18,11 +18,7 @@
 
 static const char *zc_login_target(request_rec *r, const zc_login_ctx_t *ctx)
 {
-    const char *t = ctx->return_to;
-    /* Only a local path: never an open redirect. */
-    if (t && t[0] == '/' && t[1] != '/' && t[1] != '\\' && !strpbrk(t, "\r\n"))
-        return t;
-    return zc_dir_cfg(r)->after_login;
+    return zc_redirect_target(ctx->return_to, zc_dir_cfg(r)->after_login); /* redirect.c: never an open redirect */
 }
 
 int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity_t *id)

@@ -6,6 +6,7 @@
 #include "mod_zcyca.h"
 #include "queries.h"
 #include "verify.h"
+#include "redirect.h"
 
 typedef struct {
     int form;                /* an HTML form post: answer 303, not JSON */

@@ -3,23 +3,15 @@
  * clients and as a page with the 可能失败原因 for browsers. */
 #include "respond.h"
 #include "config.h"
+#include "accept.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
 
 int zc_wants_html(request_rec *r)
 {
-    if (apr_table_get(r->headers_in, "X-Requested-With"))
-        return 0;
-    const char *accept = apr_table_get(r->headers_in, "Accept");
-    if (!accept)
-        return 0;
-    const char *html = ap_strcasestr(accept, "text/html");
-    const char *xhtml = ap_strcasestr(accept, "application/xhtml+xml");
-    const char *json = ap_strcasestr(accept, "json");
-    if (!html || (xhtml && xhtml < html))
-        html = xhtml;
-    return html && (!json || html < json);
+    return zc_accept_wants_html(apr_table_get(r->headers_in, "Accept"),
+                                apr_table_get(r->headers_in, "X-Requested-With"));
 }
 
 const char *zc_media_type(request_rec *r)

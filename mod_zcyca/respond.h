@@ -4,9 +4,8 @@
 
 #include "mod_zcyca.h"
 
-/* True when the client is a browser that wants a page: Accept names
- * text/html (or application/xhtml+xml) before any JSON type, and the
- * request is not an XHR (X-Requested-With). */
+/* True when the client is a browser that wants a page (accept.h decides
+ * from Accept and X-Requested-With). */
 int zc_wants_html(request_rec *r);
 
 /* The body, at most ZcyCAMaxBody bytes (PAYLOAD_TOO_LARGE beyond), NUL

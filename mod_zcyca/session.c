@@ -7,25 +7,16 @@
 #include "crypto_util.h"
 #include "cache.h"
 #include "session_memo.h"
+#include "session_expiry.h"
+#include "cookie.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
 #include <jansson.h>
 #include "json_req.h"
 
-const char *zc_cookie_get(request_rec *r, const char *name)
+const char *zc_request_cookie_token(request_rec *r, const char *name)
 {
-    const char *hdr = apr_table_get(r->headers_in, "Cookie");
-    size_t nlen = strlen(name);
-    while (hdr && *hdr) {
-        while (*hdr == ' ' || *hdr == ';' || *hdr == '\t')
-            hdr++;
-        const char *end = strchr(hdr, ';');
-        size_t len = end ? (size_t)(end - hdr) : strlen(hdr);
-        if (len > nlen && strncmp(hdr, name, nlen) == 0 && hdr[nlen] == '=')
-            return apr_pstrmemdup(r->pool, hdr + nlen + 1, len - nlen - 1);
-        hdr = end;
-    }
-    return NULL;
+    return zc_cookie_token(r->pool, apr_table_get(r->headers_in, "Cookie"), name); /* cookie.c */
 }
 
 /* The connection's memo (session_memo.h), made at its first protected
@@ -46,8 +37,7 @@ static zc_session_memo_t *zc_conn_memo(conn_rec *c)
 /* The request's session token, or NULL without a well-formed one. */
 static const char *zc_session_token(request_rec *r)
 {
-    const char *tok = zc_cookie_get(r, zc_srv_cfg(r->server)->cookie_name);
-    return zc_token_shaped(tok) ? tok : NULL;
+    return zc_request_cookie_token(r, zc_srv_cfg(r->server)->cookie_name);
 }
 
 /* SHA-256 of the request's session token (a copy in r->pool), or NULL. */
@@ -75,16 +65,7 @@ static void zc_session_set_cookie(request_rec *r, const char *value, int clear)
 
 static void zc_session_finish(request_rec *r, zc_session_t *s)
 {
-    long idle = zc_srv_cfg(r->server)->session_idle;
-    s->idle_expires_at = s->last_seen_at + apr_time_from_sec(idle);
-}
-
-/* The session a cached copy stands for may be used without PostgreSQL: it
- * has not ended, and PostgreSQL vouched for it within ZcyCASessionCacheTTL. */
-static int zc_session_usable(const zc_session_t *s, apr_time_t now, long idle, long ttl)
-{
-    return now < s->expires_at && now < s->last_seen_at + apr_time_from_sec(idle)
-           && now < s->cached_at + apr_time_from_sec(ttl);
+    s->idle_expires_at = zc_session_expiry_idle_end(s->last_seen_at, zc_srv_cfg(r->server)->session_idle);
 }
 
 zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
@@ -118,9 +99,8 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     /* Read before the cache: a removal after this point moves it on. */
     apr_uint32_t gen;
     int memo = zc_cache_generation(r->server, &gen) && m;
-    /* Touch when the idle expiry would move by more than a minute, or a
-     * quarter of the idle time for short ones. */
-    apr_time_t step = apr_time_from_sec(idle / 4 < 60 ? idle / 4 : 60);
+    /* The times are session_expiry.c's: when it ends, when a copy may be
+     * used, when last_seen_at is due. */
     apr_time_t now = apr_time_now();
     int alive;
     zc_err_t e;
@@ -128,12 +108,12 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
      * times needs no database, unless it is time to move last_seen_at.
      * Anything doubtful asks the database. */
     zc_session_t *s = memo ? zc_session_memo_get(m, r->pool, gen) : NULL;
-    if (s && s->idle_expires_at != s->last_seen_at + apr_time_from_sec(idle)) {
+    if (s && s->idle_expires_at != zc_session_expiry_idle_end(s->last_seen_at, idle)) {
         /* kept by a request to a virtual host with another idle time */
         zc_session_finish(r, s);
         s->expires_text = NULL;
     }
-    if (s && now - s->last_seen_at < step && zc_session_usable(s, now, idle, ttl)) {
+    if (s && !zc_session_expiry_touch_due(s, now, idle) && zc_session_expiry_usable(s, now, idle, ttl)) {
         ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r, ZCLOGNO(0202) "session %s from the connection's memo",
                       s->token_hash_hex);
         rq->session_looked_up = 1;
@@ -145,12 +125,12 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     s = apr_pcalloc(r->pool, sizeof *s);
     if (!zc_cache_get(r, h, s))
         s->expires_at = 0; /* not usable */
-    if (zc_session_usable(s, now, idle, ttl)) {
+    if (zc_session_expiry_usable(s, now, idle, ttl)) {
         /* A touch the database cannot take (down, or slower than
          * ZcyCADatabaseTimeout) does not end a session whose copy is still
          * within its TTL: it is served as cached, nothing moves, and a
          * later request touches it (docs/decisions.md). */
-        if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK) {
+        if (zc_session_expiry_touch_due(s, now, idle) && zc_q_session_touch(r, h, &alive) == ZC_OK) {
             if (!alive) {
                 zc_cache_remove(r, h);
                 rq->session_looked_up = 1;
@@ -171,7 +151,7 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
             return e;
         }
         s->cached_at = apr_time_now(); /* the TTL runs on this node's clock, like the cache's expiry */
-        if (now - s->last_seen_at >= step && zc_q_session_touch(r, h, &alive) == ZC_OK) {
+        if (zc_session_expiry_touch_due(s, now, idle) && zc_q_session_touch(r, h, &alive) == ZC_OK) {
             if (!alive) {
                 /* Ended between the read and the touch: neither answer with
                  * it nor put it in the cache. */
@@ -274,9 +254,8 @@ const char *zc_session_json(request_rec *r, const zc_session_t *s)
     if (s->cert_not_after)
         json_object_set_new(o, "cert_not_after", json_string(zc_rfc3339(r->pool, s->cert_not_after)));
     json_object_set_new(o, "created_at", json_string(zc_rfc3339(r->pool, s->created_at)));
-    apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
     json_object_set_new(o, "expires_at", json_string(zc_rfc3339(r->pool, s->expires_at)));
-    json_object_set_new(o, "idle_expires_at", json_string(zc_rfc3339(r->pool, exp)));
+    json_object_set_new(o, "idle_expires_at", json_string(zc_rfc3339(r->pool, zc_session_expiry_end(s))));
     json_object_set_new(o, "warnings", zc_expiry_warnings(r, s->cert_not_after));
     return zc_json_dump(r->pool, o);
 }

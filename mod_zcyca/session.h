@@ -6,8 +6,9 @@
 #include "queries.h"
 #include <jansson.h>
 
-/* Value of cookie name in the request, or NULL. */
-const char *zc_cookie_get(request_rec *r, const char *name);
+/* The request's first well-formed token (zc_token_shaped) in a cookie
+ * called name, or NULL (cookie.h). */
+const char *zc_request_cookie_token(request_rec *r, const char *name);
 
 /* The session of this request (cached in zc_req).  ZC_E_LOGIN_REQUIRED when
  * there is no cookie or no live session; SERVICE_UNAVAILABLE when the

@@ -1,5 +1,6 @@
 /* A connection's memo of its session (see session_memo.h). */
 #include "session_memo.h"
+#include "session_expiry.h"
 #include "crypto_util.h"
 #include "cert.h"
 #include <apr_strings.h>
@@ -103,8 +104,7 @@ void zc_session_memo_keep(zc_session_memo_t *m, apr_pool_t *p, zc_session_t *s, 
     m->has_session = 0;
     if (!m->has_token)
         return;
-    apr_time_t exp = s->expires_at < s->idle_expires_at ? s->expires_at : s->idle_expires_at;
-    s->expires_text = zc_rfc3339(p, exp);
+    s->expires_text = zc_rfc3339(p, zc_session_expiry_end(s));
     s->cert_not_after_text = s->cert_not_after ? zc_rfc3339(p, s->cert_not_after) : NULL;
     m->s = *s;
     apr_size_t used = 0;

@@ -7,7 +7,7 @@ use FindBin ();
 use lib "$FindBin::Bin/lib";
 use ZcTest;
 
-plan tests => 12, need_module('zcyca');
+plan tests => 15, need_module('zcyca');
 
 my $reg = make_region(uniq('ident'), 1, 'pa');
 my $cert = issue_cert(uniq('ident'), ca => 'pa', key => 'ec');
@@ -16,7 +16,8 @@ my ($login) = db()->selectrow_array('SELECT login FROM zcyca.accounts WHERE id =
 bind_cert($acct, 'pa', $cert);
 my $r = login_tls($cert);
 is($r->{code}, 200, 'login');
-my $cookie = "zcyca_session=$r->{cookies}{zcyca_session}{value}";
+my $token = $r->{cookies}{zcyca_session}{value};
+my $cookie = "zcyca_session=$token";
 
 my %spoof = ('ZCYCA-Account' => 'admin', 'zcyca_account' => 'admin', 'Zcyca-Region' => 'evil',
              'ZCYCA_METHOD' => 'password', 'zCyCa-Key-Id' => 'forged');
@@ -34,6 +35,17 @@ is($r->{code}, 401, 'spoofed headers alone do not pass AuthType zcyca');
 # Headers that merely contain the word are left alone.
 $r = req('GET', tls_url('/app/cgi/env.cgi'), cookie => $cookie, headers => { 'X-Zcyca-Trace' => 'kept' });
 like($r->{body}, qr/^HTTP_X_ZCYCA_TRACE=kept$/m, 'X-Zcyca-Trace is not an identity header and passes');
+
+# The session is the first well-formed token of our cookie's name (cookie.c): a
+# malformed one sent before it (set for a longer Path, or by another host of the
+# domain) does not hide it; a cookie whose name only begins like ours is another.
+$r = req('GET', tls_url('/app/cgi/env.cgi'), cookie => "zcyca_session=junk; $cookie", accept => 'application/json');
+is($r->{code}, 200, 'a malformed cookie of our name before ours does not hide the session');
+$r = req('GET', tls_url('/app/cgi/env.cgi'), cookie => "zcyca_session_old=$token", accept => 'application/json');
+is($r->{code}, 401, 'a cookie whose name only begins like ours is not ours');
+# Accept with q-values (accept.c): HTML that is not acceptable gets JSON, not the redirect.
+$r = req('GET', tls_url('/app/index.html'), accept => 'text/html;q=0, application/json');
+is($r->{code}, 401, 'Accept: text/html;q=0, application/json gets the 401, not the login redirect');
 
 
 # SetEnvIf of our names in the configuration (set before AuthType zcyca's fixup):
