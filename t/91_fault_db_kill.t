@@ -1,10 +1,10 @@
 # Fault: PostgreSQL killed (immediate shutdown) during a mixed load, and
 # started again (docs/testing.md, "Fault tests").  A node of our own
-# (t/lib/ZcNodes.pm: shmcb cache, ZcyCASessionCacheTTL 5, ZcyCADatabaseTimeout 2,
+# (t/lib/ZcNodes.pm: shmcb cache, ZcyCASessionCacheTTL 6, ZcyCADatabaseTimeout 2,
 # ZcyCASessionIdle 16, so that last_seen_at is due for a touch every 4 s, inside
 # the TTL, as it is with the defaults: TTL 60 s, a touch every 60 s) takes
 # mutual-TLS logins, protected requests with one cached session and static
-# files (t/lib/ZcMix.pm) for about 12 s:
+# files (t/lib/ZcMix.pm) for about 13 s:
 #   +1 s      the database is killed: logins answer 503 SERVICE_UNAVAILABLE
 #             (with Retry-After), the cached session keeps working until its
 #             entry's TTL runs out (even when its touch is due and fails),
@@ -28,9 +28,9 @@ plan skip_all => 'ZCYCA_DB, ZCYCA_PKI and ZCYCA_PG_DIR are not set: run through 
     unless $ENV{ZCYCA_DB} && $ENV{ZCYCA_PKI} && $ENV{ZCYCA_PG_DIR};
 plan tests => 17;
 
-my $TTL = 5;
+my $TTL = 6;
 my $node = start_node('dbkill', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $TTL, timeout => 2, extra => 'ZcyCASessionIdle 16');
-ok($node, 'a node with a shmcb cache (TTL 5 s) is up') or exit 1;
+ok($node, 'a node with a shmcb cache (TTL 6 s) is up') or exit 1;
 my $pid0 = node_pid($node);
 
 my $reg  = make_region(uniq('dbkill'), 1, 'pa');
