@@ -226,7 +226,10 @@ END {
             my @w = log_warnings($dir) or next;
             Test::More::diag("error_log of node " . ($dir =~ m{/([^/]+)/$})[0] . " (warn and above):\n  " . join("\n  ", summary(@w)));
         }
-        if ($status == 0 && Test::More->builder->is_passing && !$ENV{ZCYCA_NODES_KEEP}) { File::Path::remove_tree($RUN) }
+        if ($status == 0 && Test::More->builder->is_passing && !$ENV{ZCYCA_NODES_KEEP}) {
+            # once more a moment later: a child still exiting may have made a file meanwhile
+            for (1 .. 2) { File::Path::remove_tree($RUN, { error => \my $e }); last unless -d $RUN; Time::HiRes::sleep(0.5) }
+        }
         else { Test::More::diag("node logs kept in $RUN") }
     }
     $? = $status;
