@@ -42,8 +42,8 @@
 
 #define ZCB_PROG "zcload"
 #include "zcbench.h"
+#include "zcsign.h"
 
-#define SM2_ID "1234567812345678"
 #define MAX_CONNS 256
 #define MAX_CPU 4
 
@@ -65,30 +65,6 @@ static void usage(void)
                     "              [--chain FILE] [--label NAME] [--conns N] [--seconds S]\n"
                     "              [--max-pairs N] [--cpu NAME=PID]...\n");
     exit(2);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        die("%s: %s", path, strerror(errno));
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (!buf)
-        die("out of memory");
-    buf[len] = '\0';
-    return buf;
 }
 
 /* ---- CPU time of a process tree (/proc) ---------------------------------- */
@@ -258,62 +234,7 @@ static void error_code(const char *body, char *out, size_t outlen)
     json_decref(o);
 }
 
-/* ---- signing ------------------------------------------------------------ */
-
-static EVP_PKEY *load_key(const char *path, int *sm2)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        die("%s: %s", path, strerror(errno));
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    if (!k)
-        die("%s: not a PEM private key", path);
-    *sm2 = EVP_PKEY_is_a(k, "SM2");
-    if (!*sm2 && EVP_PKEY_is_a(k, "EC")) {
-        char group[64] = "";
-        size_t gl = 0;
-        if (EVP_PKEY_get_group_name(k, group, sizeof group, &gl) == 1 && strcmp(group, "SM2") == 0)
-            die("%s: an EC key on the SM2 curve did not load as an SM2 key", path);
-    }
-    return k;
-}
-
-/* base64(signature over msg), malloc'd; NULL on failure. */
-static char *sign_b64(EVP_PKEY *key, int sm2, const char *msg, size_t mlen)
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    EVP_PKEY_CTX *pc = NULL;
-    unsigned char *sig = NULL;
-    char *out = NULL;
-    size_t slen = 0;
-    int ok = md != NULL;
-    if (ok && sm2) {
-        /* OpenSSL 3.0's SM2 default ID is empty; GM/T 0009 and the module use this one */
-        ok = (pc = EVP_PKEY_CTX_new(key, NULL)) != NULL && EVP_PKEY_CTX_set1_id(pc, SM2_ID, strlen(SM2_ID)) > 0;
-        if (ok)
-            EVP_MD_CTX_set_pkey_ctx(md, pc);
-    }
-    ok = ok && EVP_DigestSignInit(md, NULL, sm2 ? EVP_sm3() : EVP_sha256(), NULL, key) == 1
-         && EVP_DigestSign(md, NULL, &slen, (const unsigned char *)msg, mlen) == 1 && (sig = malloc(slen))
-         && EVP_DigestSign(md, sig, &slen, (const unsigned char *)msg, mlen) == 1;
-    if (ok && (out = malloc(4 * ((slen + 2) / 3) + 1)))
-        EVP_EncodeBlock((unsigned char *)out, sig, (int)slen);
-    free(sig);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_CTX_free(pc); /* set_pkey_ctx leaves it to us */
-    return out;
-}
-
 /* ---- one challenge + login pair ----------------------------------------- */
-
-static int safe_token(const char *s)
-{
-    for (; s && *s; s++)
-        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
-            return 0;
-    return s != NULL;
-}
 
 /* 1 on a 200 login, 0 on an error (recorded). */
 static int one_pair(worker_t *w, char *url_ch, char *url_login)
@@ -401,18 +322,6 @@ static void *worker_main(void *arg)
 }
 
 /* ---- setup -------------------------------------------------------------- */
-
-static char *json_quoted(const char *s)
-{
-    json_t *j = json_string(s);
-    if (!j)
-        die("not UTF-8 text: %.40s", s);
-    char *out = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
-    json_decref(j);
-    if (!out)
-        die("out of memory");
-    return out;
-}
 
 static void build_bodies(void)
 {
