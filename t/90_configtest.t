@@ -64,6 +64,8 @@ plan tests => 2 * @cases + 3, need_module('zcyca');
 my $libexec = `apxs -q LIBEXECDIR`;
 chomp $libexec;
 my $so = "$ENV{ZCYCA_TOP}/mod_zcyca.so";
+# scripts/check --sanitizers: the httpd that preloads the ASan runtime (t/sanitizers/httpd)
+my $httpd = $ENV{APACHE_TEST_HTTPD} // '/usr/sbin/apache2';
 my $dir = File::Temp->newdir;
 open my $e, '>', "$dir/empty.pem" or die;
 close $e;
@@ -95,7 +97,7 @@ ZcyCAProvider pa "Provider A"
 $body
 CONF
     close $fh;
-    my $out = `/usr/sbin/apache2 -t -f $dir/httpd.conf 2>&1`;
+    my $out = `'$httpd' -t -f $dir/httpd.conf 2>&1`;
     return ($? >> 8, $out);
 }
 
