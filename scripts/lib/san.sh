@@ -7,7 +7,7 @@
 #                          # not ignored; plus the autotools output); unchanged files keep their
 #                          # mtime, so make rebuilds only what changed; files gone from TOP go
 #   zc_san_build DIR       # ./configure --enable-sanitizers --disable-agent there (once), make
-#   zc_san_unit DIR        # make check there: the cmocka tests natively under ASan + UBSan
+#   zc_san_unit DIR        # the cmocka tests there (make check-TESTS), natively under ASan + UBSan
 #   zc_san_env LOGDIR      # exports ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS (reports go to
 #                          # LOGDIR/asan.PID, LOGDIR/ubsan.PID) and APACHE_TEST_HTTPD (t/sanitizers/httpd)
 #   zc_san_scan LOGDIR [ERROR_LOG...]  # t/sanitizers/scan: prints every report (and every child
