@@ -149,7 +149,12 @@ const char *zc_token_new(apr_pool_t *p)
  * OpenSSL 3 look the algorithm up in its store on each call (half the cost
  * of hashing a token, and a lock all threads share); the implementation is
  * fetched once per process instead.  Written once under pthread_once, then
- * only read: process-wide constant state, never freed (like OpenSSL's own). */
+ * only read, until zc_sha256_release: these statics last only as long as the
+ * module is loaded, and httpd's parent unloads and loads it again at every
+ * restart (and twice at start-up), so the reference goes first.  Before it
+ * did, each configuration read that hashed something (ZcyCASessionCacheKey)
+ * left one EVP_MD behind in the parent (issue 14: LeakSanitizer, in
+ * scripts/check --sanitizers; t/90_configtest.t). */
 static pthread_once_t zc_sha256_once = PTHREAD_ONCE_INIT;
 static EVP_MD *zc_sha256_impl;
 
@@ -163,6 +168,13 @@ static const EVP_MD *zc_sha256_md(void)
 {
     pthread_once(&zc_sha256_once, zc_sha256_fetch);
     return zc_sha256_impl ? zc_sha256_impl : EVP_sha256();
+}
+
+apr_status_t zc_sha256_release(void *unused)
+{
+    EVP_MD_free(zc_sha256_impl);   /* NULL if never fetched: a no-op */
+    zc_sha256_impl = NULL;
+    return APR_SUCCESS;
 }
 
 void zc_sha256(const void *data, size_t len, unsigned char out[ZC_SHA256_LEN])

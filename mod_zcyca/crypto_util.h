@@ -26,6 +26,11 @@ EVP_MD_CTX *zc_sha256_ctx_new(void);
 void zc_sha256_ctx_free(EVP_MD_CTX *ctx);
 void zc_sha256_with(EVP_MD_CTX *ctx, const void *data, size_t len, unsigned char out[ZC_SHA256_LEN]);
 
+/* Frees the SHA-256 implementation zc_sha256 fetched (an apr cleanup; data unused).  Registered
+ * on httpd's configuration pool, so it runs before httpd unloads the module, whose statics hold
+ * the only reference (mod_zcyca.c).  Later hashes use EVP_sha256(). */
+apr_status_t zc_sha256_release(void *unused);
+
 /* First 8 hex chars of SHA-256(s): how secrets are named in logs. */
 const char *zc_log_tag(apr_pool_t *p, const char *secret);
 

@@ -8,6 +8,7 @@
 #include "revocation.h"
 #include "cache.h"
 #include "session_events.h"
+#include "crypto_util.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "mod_auth.h"
@@ -48,9 +49,19 @@ static int zc_hook_handler(request_rec *r)
     return DECLINED;
 }
 
+/* crypto_util.c's fetched SHA-256 lives in the module's statics: free it before httpd unloads
+ * the module (each restart of the parent, its exit, apachectl -t).  mod_so registered its unload
+ * on pconf at LoadModule, before this runs, so this cleanup runs first. */
+static int zc_hook_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    apr_pool_cleanup_register(pconf, NULL, zc_sha256_release, apr_pool_cleanup_null);
+    return OK;
+}
+
 static void zc_register_hooks(apr_pool_t *p)
 {
     /* startup: each subsystem's own hooks */
+    ap_hook_pre_config(zc_hook_pre_config, NULL, NULL, APR_HOOK_MIDDLE);     /* crypto_util.c's SHA-256 */
     ap_hook_pre_config(zc_cache_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(zc_cache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(zc_config_check, NULL, NULL, APR_HOOK_MIDDLE);

@@ -79,6 +79,14 @@ static void zc_t_sha256(void **state)
     zc_sha256_ctx_free(ctx);
     zc_sha256_with(NULL, "abc", 3, md);         /* no context (allocation failed): still right */
     assert_memory_equal(md, abc, sizeof md);
+
+    /* Released (before httpd unloads the module): still right, through EVP_sha256(); a second
+     * release does nothing. */
+    assert_int_equal(zc_sha256_release(NULL), APR_SUCCESS);
+    memset(md, 0, sizeof md);
+    zc_sha256("abc", 3, md);
+    assert_memory_equal(md, abc, sizeof md);
+    assert_int_equal(zc_sha256_release(NULL), APR_SUCCESS);
 }
 
 static void zc_t_log_tag(void **state)
