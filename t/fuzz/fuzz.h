@@ -1,4 +1,4 @@
-/* Fuzz targets over the pure code (t/fuzz/README.md).
+/* Fuzz targets over the pure code (docs/testing.md, "Fuzz targets").
  *
  * Each fuzz_<name>.c defines LLVMFuzzerTestOneInput (and, when it needs
  * fixtures, LLVMFuzzerInitialize).  The same file builds two ways:

@@ -1,9 +1,10 @@
 /* Makes the fixtures and seed inputs of the fuzz targets (scripts/fuzz
  * --seeds): t/fuzz/pki/ (keys and certificates, valid for 50 years) and
  * t/fuzz/corpus/<target>/seed-* (real inputs of every kind each target
- * reads).  The PKI is random: running it again makes new keys, and the
- * signed inputs of the corpora (CRLs, OCSP responses, signatures) then no
- * longer verify against it; re-merge the corpora afterwards.
+ * reads).  An existing t/fuzz/pki/ is kept and used: the signed inputs of
+ * the corpora (CRLs, OCSP responses, signatures) only verify against the
+ * keys they were made with.  Remove it for new keys, and then also every
+ * corpus input that is not a seed.
  *
  *   mkseeds DIR      (DIR is t/fuzz) */
 #include <stdio.h>
@@ -81,11 +82,38 @@ static X509 *zc_mk_cert(apr_pool_t *p, const char *cn, EVP_PKEY *key, X509 *issu
     return zc_tp_cert(p, &s);
 }
 
+/* The PKI already in DIR/pki (zc_fz_cert/zc_fz_key read it): 1, or 0 when
+ * there is none. */
+static int zc_mk_pki_load(apr_pool_t *p, zc_mk_pki_t *k)
+{
+    struct stat st;
+
+    if (stat(apr_pstrcat(p, zc_mk_dir, "/pki/trust.pem", NULL), &st) != 0)
+        return 0;
+    setenv("ZC_FUZZ_DIR", zc_mk_dir, 1);
+    k->ca_ec = zc_fz_cert("ca-ec");
+    k->ca_ec_key = zc_fz_key("ca-ec");
+    k->ca_sm2 = zc_fz_cert("ca-sm2");
+    k->ca_sm2_key = zc_fz_key("ca-sm2");
+    k->leaf_ec = zc_fz_cert("leaf-ec");
+    k->leaf_ec_key = zc_fz_key("leaf-ec");
+    k->leaf_rsa = zc_fz_cert("leaf-rsa");
+    k->leaf_rsa_key = zc_fz_key("leaf-rsa");
+    k->leaf_sm2 = zc_fz_cert("leaf-sm2");
+    k->leaf_sm2_key = zc_fz_key("leaf-sm2");
+    k->leaf_revoked = zc_fz_cert("leaf-revoked");
+    k->ocsp = zc_fz_cert("ocsp-ec");
+    k->ocsp_key = zc_fz_key("ocsp-ec");
+    return 1;
+}
+
 static void zc_mk_pki(apr_pool_t *p, zc_mk_pki_t *k)
 {
     const char *dir = apr_pstrcat(p, zc_mk_dir, "/pki", NULL);
     X509 *trust[2];
 
+    if (zc_mk_pki_load(p, k))
+        return;
     mkdir(dir, 0755);
     k->ca_ec_key = zc_tp_key(p, ZC_TP_EC);
     k->ca_sm2_key = zc_tp_key(p, ZC_TP_SM2);
@@ -327,8 +355,8 @@ static void zc_mk_sig(apr_pool_t *p, const zc_mk_pki_t *k)
     zc_mk_sig_one(p, "ec-as-rsa", 0, 0, s, n, 0);
 }
 
-/* The crl target's mode byte: bit 0 sign again, bit 1 with the SM2 CA
- * (else the EC CA). */
+/* The crl target's mode byte: bit 0 sign again, bits 1-3 all set: with the
+ * SM2 CA (else the EC CA), bit 4: as PEM. */
 static void zc_mk_crl(apr_pool_t *p, const zc_mk_pki_t *k)
 {
     X509 *rev[] = {k->leaf_revoked};
@@ -353,11 +381,12 @@ static void zc_mk_crl(apr_pool_t *p, const zc_mk_pki_t *k)
         size_t len;
         unsigned char *der = zc_tp_crl_der(p, c, &len);
         char *pem = zc_tp_crl_pem(p, c);
-        unsigned char resign = s[i].key == k->ca_sm2_key ? 2 : 0;
+        unsigned char resign = s[i].key == k->ca_sm2_key ? 14 : 0;
 
         zc_mk_mode(p, "crl", apr_psprintf(p, "%d.der", (int)i), 0, der, len);
         zc_mk_mode(p, "crl", apr_psprintf(p, "%d.pem", (int)i), 0, pem, strlen(pem));
         zc_mk_mode(p, "crl", apr_psprintf(p, "%d-resign.der", (int)i), 1 | resign, der, len);
+        zc_mk_mode(p, "crl", apr_psprintf(p, "%d-resign-pem.pem", (int)i), 1 | 16 | resign, pem, strlen(pem));
         if (i < 4)
             pem_all = apr_pstrcat(p, pem_all, pem, NULL);
     }
@@ -365,24 +394,27 @@ static void zc_mk_crl(apr_pool_t *p, const zc_mk_pki_t *k)
 }
 
 /* The ocsp target's mode byte: bit 0 sign again, bit 1 echo the request's
- * nonce when signing again, bits 2-3 the case (0: leaf-ec signed by its CA,
- * 1: leaf-ec by the delegated responder, 2: leaf-sm2 by its CA), bit 4 pin
+ * nonce when signing again, bits 2-4 the case (0: leaf-ec signed by its CA,
+ * 3: leaf-ec by the delegated responder, 7: leaf-sm2 by its CA), bit 5 pin
  * the signer. */
 static void zc_mk_ocsp(apr_pool_t *p, const zc_mk_pki_t *k)
 {
-    struct { X509 *cert, *issuer, *signer; EVP_PKEY *key; int status, rs; unsigned char mode; const char *name; } c[] = {
-        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, V_OCSP_CERTSTATUS_GOOD, 0, 0, "ec-good"},
-        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, V_OCSP_CERTSTATUS_REVOKED, 0, 1 | 2, "ec-revoked"},
-        {k->leaf_ec, k->ca_ec, k->ocsp, k->ocsp_key, V_OCSP_CERTSTATUS_GOOD, 0, 4, "delegated-good"},
-        {k->leaf_ec, k->ca_ec, k->ocsp, k->ocsp_key, V_OCSP_CERTSTATUS_UNKNOWN, 0, 4 | 16, "delegated-pinned"},
-        {k->leaf_sm2, k->ca_sm2, k->ca_sm2, k->ca_sm2_key, V_OCSP_CERTSTATUS_GOOD, 0, 8, "sm2-good"},
-        {k->leaf_sm2, k->ca_sm2, k->ca_sm2, k->ca_sm2_key, V_OCSP_CERTSTATUS_REVOKED, 0, 8 | 1 | 2, "sm2-revoked"},
-        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, 0, OCSP_RESPONSE_STATUS_TRYLATER, 0, "trylater"},
+    /* Most without the signer's certificate (the issuer's is known): decoding a
+     * certificate is the most costly step of a run in OpenSSL 3.0. */
+    struct { X509 *cert, *issuer, *signer; EVP_PKEY *key; int status, rs, no_certs; unsigned char mode; const char *name; } c[] = {
+        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, V_OCSP_CERTSTATUS_GOOD, 0, 1, 0, "ec-good"},
+        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, V_OCSP_CERTSTATUS_REVOKED, 0, 1, 1 | 2, "ec-revoked"},
+        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, V_OCSP_CERTSTATUS_GOOD, 0, 0, 0, "ec-good-certs"},
+        {k->leaf_ec, k->ca_ec, k->ocsp, k->ocsp_key, V_OCSP_CERTSTATUS_GOOD, 0, 0, 12, "delegated-good"},
+        {k->leaf_ec, k->ca_ec, k->ocsp, k->ocsp_key, V_OCSP_CERTSTATUS_UNKNOWN, 0, 1, 12 | 32, "delegated-pinned"},
+        {k->leaf_sm2, k->ca_sm2, k->ca_sm2, k->ca_sm2_key, V_OCSP_CERTSTATUS_GOOD, 0, 1, 28, "sm2-good"},
+        {k->leaf_sm2, k->ca_sm2, k->ca_sm2, k->ca_sm2_key, V_OCSP_CERTSTATUS_REVOKED, 0, 1, 28 | 1 | 2, "sm2-revoked"},
+        {k->leaf_ec, k->ca_ec, k->ca_ec, k->ca_ec_key, 0, OCSP_RESPONSE_STATUS_TRYLATER, 1, 0, "trylater"},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         zc_tp_ocsp_spec_t s = {
             .resp_status = c[i].rs, .cert = c[i].cert, .issuer = c[i].issuer, .status = c[i].status, .nonce = 1,
-            .signer = c[i].signer, .signer_key = c[i].key, .next_update = ZC_MK_YEARS,
+            .signer = c[i].signer, .signer_key = c[i].key, .next_update = ZC_MK_YEARS, .no_certs = c[i].no_certs,
         };
         size_t len;
         unsigned char *der = zc_tp_ocsp_resp(p, &s, &len);
