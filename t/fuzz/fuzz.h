@@ -40,7 +40,9 @@ const char *zc_fz_path(apr_pool_t *p, const char *rel);
 X509 *zc_fz_cert(const char *name);
 EVP_PKEY *zc_fz_key(const char *name);
 
-/* A NUL-terminated copy of len bytes in p. */
+/* A NUL-terminated copy of len bytes, malloc'd at exactly len + 1 bytes and
+ * freed by a cleanup on p: a read past its end is one ASan sees (inside a
+ * pool block it would not be). */
 char *zc_fz_str(apr_pool_t *p, const uint8_t *data, size_t len);
 
 /* Sign (again) with key: SHA-256, or SM3 with the GM/T ID when key is SM2.

@@ -101,9 +101,19 @@ EVP_PKEY *zc_fz_key(const char *name)
     return k;
 }
 
+static apr_status_t zc_fz_free(void *v)
+{
+    free(v);
+    return APR_SUCCESS;
+}
+
 char *zc_fz_str(apr_pool_t *p, const uint8_t *data, size_t len)
 {
-    char *s = apr_palloc(p, len + 1);
+    char *s = malloc(len + 1);
+
+    if (s == NULL)
+        abort();
+    apr_pool_cleanup_register(p, s, zc_fz_free, apr_pool_cleanup_null);
 
     if (len)
         memcpy(s, data, len);
