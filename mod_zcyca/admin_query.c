@@ -205,6 +205,31 @@ zc_err_t zc_aq_audit_filter(request_rec *r, zc_aq_audit_filter_t *f, const char 
     return ZC_E_BAD_REQUEST;
 }
 
+zc_err_t zc_aq_audit_summary_filter(request_rec *r, zc_aq_audit_filter_t *f, const char **bad)
+{
+    static const char *const known[] = {"event", "code", "since", "until", "limit", NULL};
+    apr_table_t *args;
+    memset(f, 0, sizeof *f);
+    if (zc_aq_args(r, known, &args, bad) != ZC_OK)
+        return ZC_E_BAD_REQUEST;
+    f->event = zc_aq_arg(args, "event");
+    f->code = zc_aq_arg(args, "code");
+    const char *since = zc_aq_arg(args, "since"), *until = zc_aq_arg(args, "until");
+    if (f->event && !zc_aq_token_ok(f->event, 64, "_.-"))
+        *bad = "event";
+    else if (f->code && zc_err_by_code(f->code) == ZC_OK)
+        *bad = "code";
+    else if (since && !(f->has_since = zc_aq_time(since, &f->since)))
+        *bad = "since";
+    else if (until && !(f->has_until = zc_aq_time(until, &f->until)))
+        *bad = "until";
+    else if (zc_page_args(r, &f->limit, &f->after) != ZC_OK)
+        *bad = "limit";
+    else
+        return ZC_OK;
+    return ZC_E_BAD_REQUEST;
+}
+
 const char *zc_aq_clean(request_rec *r, const char *s, size_t max)
 {
     size_t n = strlen(s);
@@ -290,11 +315,37 @@ zc_err_t zc_aq_audit(request_rec *r, const zc_aq_audit_filter_t *f, const char *
         /* columns 2.. are the texts, in the order of cols */
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
             json_object_set_new(o, cols[c], zc_aq_text(r, res, i, (int)c + 2));
+        /* one of an hour's sample of anonymous refusals (GET …/audit/summary counts them all) */
+        json_object_set_new(o, "anonymous", json_boolean(*PQgetvalue(res, i, 13) == 't'));
         json_array_append_new(list, o);
     }
     json_t *out = json_pack("{s:o}", "audit", list);
     json_object_set_new(out, "next", n > 0 && n == f->limit ? json_integer(last) : json_null());
     *json = zc_json_dump(r->pool, out);
+    return ZC_OK;
+}
+
+zc_err_t zc_aq_audit_summary(request_rec *r, const zc_aq_audit_filter_t *f, const char **json)
+{
+    const char *v[] = {f->event, f->code,
+                       f->has_since ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT, f->since) : NULL,
+                       f->has_until ? apr_psprintf(r->pool, "%" APR_TIME_T_FMT, f->until) : NULL,
+                       apr_psprintf(r->pool, "%ld", f->limit)};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_ADMIN_AUDIT_SUMMARY, v, NULL, NULL, &res);
+    if (e != ZC_OK)
+        return e;
+    json_t *list = json_array();
+    for (int i = 0, n = PQntuples(res); i < n; i++) {
+        json_t *o = json_pack("{s:s, s:o, s:o, s:I, s:s, s:s, s:o}", "hour",
+                              zc_rfc3339(r->pool, (apr_time_t)zc_aq_int(res, i, 0)), "event", zc_aq_text(r, res, i, 1),
+                              "code", zc_aq_text(r, res, i, 2), "count", zc_aq_int(res, i, 3), "first_at",
+                              zc_rfc3339(r->pool, (apr_time_t)zc_aq_int(res, i, 4)), "last_at",
+                              zc_rfc3339(r->pool, (apr_time_t)zc_aq_int(res, i, 5)), "last_ip",
+                              zc_aq_text(r, res, i, 6));
+        json_array_append_new(list, o);
+    }
+    *json = zc_json_dump(r->pool, json_pack("{s:o}", "summary", list));
     return ZC_OK;
 }
 
@@ -371,10 +422,11 @@ zc_err_t zc_aq_status(request_rec *r, json_t **out)
         return e;
     if (PQntuples(res) != 1)
         return ZC_E_SERVICE_UNAVAILABLE;
-    *out = json_pack("{s:s, s:I, s:i, s:I, s:I, s:I, s:{s:I, s:I}}", "database", "ok",
+    *out = json_pack("{s:s, s:I, s:i, s:I, s:I, s:I, s:{s:I, s:I}, s:I}", "database", "ok",
                      "schema_version", zc_aq_int(res, 0, 0), "expected_schema_version", ZC_SCHEMA_VERSION,
                      "bindings", zc_aq_int(res, 0, 1), "sessions", zc_aq_int(res, 0, 2),
                      "challenges_pending", zc_aq_int(res, 0, 3), "logins_24h",
-                     "success", zc_aq_int(res, 0, 4), "failure", zc_aq_int(res, 0, 5));
+                     "success", zc_aq_int(res, 0, 4), "failure", zc_aq_int(res, 0, 5),
+                     "anonymous_refusals_24h", zc_aq_int(res, 0, 6));
     return ZC_OK;
 }

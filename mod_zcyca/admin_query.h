@@ -43,8 +43,16 @@ typedef struct {
 zc_err_t zc_aq_audit_filter(request_rec *r, zc_aq_audit_filter_t *f, const char **bad);
 
 /* {"audit":[{"id","at","event","outcome","code","actor","account","provider",
- * "key_id","cert_serial","ip","user_agent","detail"}],"next"}. */
+ * "key_id","cert_serial","ip","user_agent","detail","anonymous"}],"next"}. */
 zc_err_t zc_aq_audit(request_rec *r, const zc_aq_audit_filter_t *f, const char **json);
+
+/* GET /admin/audit/summary: ?event=&code=&since=&until=&limit= (the fields
+ * of zc_aq_audit_filter_t they name; as above). */
+zc_err_t zc_aq_audit_summary_filter(request_rec *r, zc_aq_audit_filter_t *f, const char **bad);
+
+/* {"summary":[{"hour","event","code","count","first_at","last_at","last_ip"}]}:
+ * the hourly counts of anonymous refusals, newest hour first. */
+zc_err_t zc_aq_audit_summary(request_rec *r, const zc_aq_audit_filter_t *f, const char **json);
 
 /* Endpoints that take no query parameters: BAD_REQUEST for any. */
 zc_err_t zc_aq_no_args(request_rec *r, const char **bad);
@@ -75,7 +83,8 @@ zc_err_t zc_aq_region_update(request_rec *r, const char *code, int enabled,
                              const apr_array_header_t *providers, zc_aq_region_change_t *ch);
 
 /* {"database":"ok","schema_version","expected_schema_version","bindings",
- * "sessions","challenges_pending","logins_24h":{"success","failure"}}. */
+ * "sessions","challenges_pending","logins_24h":{"success","failure"},
+ * "anonymous_refusals_24h"}. */
 zc_err_t zc_aq_status(request_rec *r, json_t **out);
 
 #endif

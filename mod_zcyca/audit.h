@@ -4,8 +4,10 @@
 
 #include "queries.h"
 
-/* Write one audit row.  A failure is logged, never shown to the user: the
- * action it records has already happened. */
+/* Write one audit row, or for an anonymous refusal (a->anonymous) count it
+ * and write the row only as one of its hour's sample (ZcyCAAuditSample).  A
+ * failure is logged, never shown to the user: the action it records has
+ * already happened. */
 void zc_audit(request_rec *r, const zc_audit_t *a);
 
 #endif

@@ -51,16 +51,29 @@ zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provid
     }
     unsigned char nh[ZC_SHA256_LEN];
     zc_sha256(nonce, strlen(nonce), nh);
+    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
+    /* The count of the client address (ZcyCAChallengeLimit) is taken by the
+     * same statement that inserts: no extra round trip. */
     const char *v[] = {(const char *)nh, purpose, pv ? pv->id : "", (const char *)pre,
                        account_id ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, account_id) : NULL, origin,
-                       apr_psprintf(r->pool, "%ld", zc_srv_cfg(r->server)->challenge_ttl),
-                       apr_psprintf(r->pool, "%d", ZC_CHALLENGE_PER_COOKIE - 1)};
-    const int len[] = {ZC_SHA256_LEN, 0, 0, ZC_SHA256_LEN, 0, 0, 0, 0};
-    const int fmt[] = {1, 0, 0, 1, 0, 0, 0, 0};
+                       apr_psprintf(r->pool, "%ld", sc->challenge_ttl),
+                       apr_psprintf(r->pool, "%d", ZC_CHALLENGE_PER_COOKIE - 1), r->useragent_ip,
+                       apr_psprintf(r->pool, "%ld", sc->challenge_limit),
+                       apr_psprintf(r->pool, "%ld", sc->challenge_window)};
+    const int len[] = {ZC_SHA256_LEN, 0, 0, ZC_SHA256_LEN, 0, 0, 0, 0, 0, 0, 0};
+    const int fmt[] = {1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0};
     PGresult *res;
     zc_err_t e = zc_db_exec(r, ZC_Q_CHALLENGE_INSERT, v, len, fmt, &res);
     if (e != ZC_OK)
         return e;
+    if (PQntuples(res) != 1)
+        return ZC_E_SERVICE_UNAVAILABLE;
+    if (PQgetisnull(res, 0, 0)) {
+        /* Past ZcyCAChallengeLimit: the seconds left in the address's window. */
+        long wait = atol(PQgetvalue(res, 0, 3));
+        apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%ld", wait > 0 ? wait : 1));
+        return ZC_E_THROTTLED;
+    }
     out->id = apr_pstrdup(r->pool, PQgetvalue(res, 0, 0));
     apr_time_t issued_at = (apr_time_t)apr_atoi64(PQgetvalue(res, 0, 1));
     out->expires_at = (apr_time_t)apr_atoi64(PQgetvalue(res, 0, 2));

@@ -16,7 +16,9 @@ typedef struct {
 
 /* Issue a challenge bound to purpose, provider (NULL: any, found from the
  * certificate at use), account (0: none), the request's origin and its
- * pre-login cookie (set when absent). */
+ * pre-login cookie (set when absent).  ZC_E_THROTTLED, with Retry-After,
+ * when the client address has had ZcyCAChallengeLimit challenges in its
+ * window (refused requests count too). */
 zc_err_t zc_challenge_issue(request_rec *r, const char *purpose, const zc_provider_t *pv, apr_int64_t account_id,
                             zc_challenge_issued_t *out);
 

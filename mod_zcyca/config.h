@@ -41,7 +41,11 @@ typedef struct {
     X(int, tls_login, 0)                                                  \
     X(long, expiry_warning, 30) /* days before notAfter that warn */   \
     X(long, throttle_max, 10)    /* failed logins per window; 0: off */   \
-    X(long, throttle_window, 300)
+    X(long, throttle_window, 300)                                         \
+    X(long, challenge_limit, 300) /* challenges per address per window; 0: off */ \
+    X(long, challenge_window, 60)                                         \
+    X(long, audit_sample, 10)    /* full rows per hour, event and code of anonymous refusals */ \
+    X(long, audit_summary_days, 180) /* zcyca.audit_summary retention */
 
 #define ZC_DIR_FIELDS(X)                                                  \
     X(const char *, login_url, NULL)                                      \

@@ -138,6 +138,41 @@ static const char *zc_cmd_throttle(cmd_parms *cmd, void *dc, const char *n, cons
     return NULL;
 }
 
+/* ZcyCAChallengeLimit <count> [<seconds>]: challenges one client address may
+ * be issued per window; 0 or off: no limit. */
+static const char *zc_cmd_challenge_limit(cmd_parms *cmd, void *dc, const char *n, const char *window)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why, *ex = "300 60";
+    long limit, secs = 60;
+    if (strcasecmp(n, "off") == 0 && !window)
+        limit = 0;
+    else if ((why = zc_parse_long(cmd->pool, n, 0, 1000000, &limit))
+             || (window && (why = zc_parse_seconds(cmd->pool, window, 1, 3600, &secs))))
+        return zc_cmd_fail(cmd, window ? apr_pstrcat(cmd->pool, n, " ", window, NULL) : n, why, ex);
+    sc->challenge_limit = limit;
+    sc->challenge_window = secs;
+    sc->challenge_limit_set = sc->challenge_window_set = 1;
+    return NULL;
+}
+
+/* ZcyCAAuditSample <rows> [<days>]: full audit rows kept per hour, event and
+ * code of anonymous refusals (the rest are only counted), and the days the
+ * counts (zcyca.audit_summary) are kept. */
+static const char *zc_cmd_audit_sample(cmd_parms *cmd, void *dc, const char *n, const char *days)
+{
+    zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
+    const char *why, *ex = "10 180";
+    long rows, keep = 180;
+    if ((why = zc_parse_long(cmd->pool, n, 0, 100000, &rows))
+        || (days && (why = zc_parse_long(cmd->pool, days, 1, 3650, &keep))))
+        return zc_cmd_fail(cmd, days ? apr_pstrcat(cmd->pool, n, " ", days, NULL) : n, why, ex);
+    sc->audit_sample = rows;
+    sc->audit_summary_days = keep;
+    sc->audit_sample_set = sc->audit_summary_days_set = 1;
+    return NULL;
+}
+
 static const char *zc_cmd_expiry_warning(cmd_parms *cmd, void *dc, const char *arg)
 {
     zc_srv_cfg_t *sc = zc_srv_cfg(cmd->server);
@@ -304,6 +339,11 @@ const command_rec zc_cmds[] = {
                   "largest request body in bytes (default 65536)"),
     AP_INIT_TAKE12("ZcyCAThrottle", zc_cmd_throttle, NULL, RSRC_CONF,
                    "failed logins per client address and per key within a window: <n> <seconds>, or off"),
+    AP_INIT_TAKE12("ZcyCAChallengeLimit", zc_cmd_challenge_limit, NULL, RSRC_CONF,
+                   "challenges per client address within a window: <count> [<seconds>] (default 300 60), 0 or off"),
+    AP_INIT_TAKE12("ZcyCAAuditSample", zc_cmd_audit_sample, NULL, RSRC_CONF,
+                   "anonymous refusals: full audit rows per hour, event and code [and days their counts are kept] "
+                   "(default 10 180)"),
     AP_INIT_TAKE1("ZcyCAExpiryWarning", zc_cmd_expiry_warning, NULL, RSRC_CONF,
                   "days before a certificate expires that logins and lists start to warn (default 30, 0: never)"),
     AP_INIT_TAKE1("ZcyCAChallengeTTL", zc_cmd_challenge_ttl, NULL, RSRC_CONF,

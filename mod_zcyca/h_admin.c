@@ -230,6 +230,22 @@ static zc_err_t zc_admin_audit(request_rec *r, const char *arg, zc_admin_call_t 
     return ZC_OK;
 }
 
+/* GET …/admin/audit/summary?event=&code=&since=&until=&limit=: the hourly
+ * counts of anonymous refusals (zcyca.audit_summary). */
+static zc_err_t zc_admin_audit_summary(request_rec *r, const char *arg, zc_admin_call_t *c)
+{
+    zc_aq_audit_filter_t f;
+    const char *bad = NULL;
+    zc_err_t e;
+    if (strcmp(arg, "summary") != 0)
+        ZC_ADMIN_FAIL(r, c, ZC_E_NOT_FOUND, ZCLOGNO(2141), "no endpoint audit/%s", arg);
+    if ((e = zc_aq_audit_summary_filter(r, &f, &bad)) != ZC_OK)
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(2142), "audit summary: bad parameter '%s'", bad);
+    if ((e = zc_aq_audit_summary(r, &f, &c->json)) != ZC_OK)
+        ZC_ADMIN_FAIL(r, c, e, ZCLOGNO(2143), "audit summary: query failed");
+    return ZC_OK;
+}
+
 /* Per provider, as the answering child sees it: the CRL set in force. */
 static json_t *zc_admin_provider_status(request_rec *r)
 {
@@ -285,6 +301,7 @@ static const zc_admin_route_t zc_admin_routes[] = {
     {"regions", 1, M_GET, "admin_query", zc_admin_regions},
     {"regions", 1, M_PUT, "admin_region", zc_admin_region_put},
     {"audit", 0, M_GET, "admin_query", zc_admin_audit},
+    {"audit", 1, M_GET, "admin_query", zc_admin_audit_summary},
     {"status", 0, M_GET, "admin_query", zc_admin_status},
 };
 

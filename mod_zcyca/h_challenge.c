@@ -36,8 +36,8 @@ int zc_h_challenge(request_rec *r)
     if (provider && !pv)
         return ZC_REFUSE(r, ZCLOGNO(1104), .code = ZC_E_PROVIDER_UNKNOWN, .event = "challenge", .detail = "unknown provider");
     apr_int64_t account_id = 0;
+    zc_session_t *s = NULL;
     if (bind) {
-        zc_session_t *s;
         if ((e = zc_session_load(r, &s)) != ZC_OK)
             return ZC_REFUSE(r, ZCLOGNO(1105), .code = e, .event = "challenge", .detail = "bind needs a session");
         if (!account)
@@ -52,7 +52,13 @@ int zc_h_challenge(request_rec *r)
         return ZC_REFUSE(r, ZCLOGNO(1108), .code = ZC_E_BAD_REQUEST, .event = "challenge", .detail = "account only goes with bind");
 
     zc_challenge_issued_t c;
-    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) != ZC_OK)
+    if ((e = zc_challenge_issue(r, purpose, pv, account_id, &c)) == ZC_E_THROTTLED)
+        /* A flood shows in the audit; without a session it is anonymous junk,
+         * counted per hour rather than written row by row (audit.c). */
+        return ZC_REFUSE(r, ZCLOGNO(2140), .code = e, .event = "challenge", .audit = 1,
+                         .detail = "ZcyCAChallengeLimit reached for this address", .provider_id = pv ? pv->id : NULL,
+                         .actor_id = s ? s->account_id : 0, .account_id = account_id);
+    if (e != ZC_OK)
         return ZC_REFUSE(r, ZCLOGNO(1109), .code = e, .event = "challenge", .detail = "could not be stored");
     json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "challenge_id", c.id, "nonce", c.nonce, "tbs", c.tbs,
                             "signed_data", pv && pv->signs_nonce ? "nonce" : "tbs", "expires_at",

@@ -179,6 +179,17 @@ zc_err_t zc_q_audit_insert(request_rec *r, const zc_audit_t *a)
     return zc_db_exec(r, ZC_Q_AUDIT_INSERT, v, NULL, NULL, &res);
 }
 
+zc_err_t zc_q_audit_junk(request_rec *r, const zc_audit_t *a, long sample, long days)
+{
+    const zc_err_info_t *info = zc_err_info(a->code);
+    const char *v[] = {a->event, a->success ? "success" : "failure", info ? info->code : NULL,
+                       zc_ll(r, a->actor_id), zc_ll(r, a->account_id), a->provider_id, a->key_id,
+                       a->cert_serial, zc_client_ip(r), zc_user_agent(r), a->detail,
+                       apr_psprintf(r->pool, "%ld", sample), apr_psprintf(r->pool, "%ld", days)};
+    PGresult *res;
+    return zc_db_exec(r, ZC_Q_AUDIT_JUNK, v, NULL, NULL, &res);
+}
+
 zc_err_t zc_q_account_by_login(request_rec *r, const char *login, zc_account_t *a)
 {
     const char *v[] = {login};

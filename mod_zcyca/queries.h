@@ -72,4 +72,9 @@ typedef struct {
 
 zc_err_t zc_q_audit_insert(request_rec *r, const zc_audit_t *a);
 
+/* An anonymous refusal: counted in zcyca.audit_summary (its hour, event and
+ * code), written in full only while that count is at most sample; counts
+ * older than days go. */
+zc_err_t zc_q_audit_junk(request_rec *r, const zc_audit_t *a, long sample, long days);
+
 #endif

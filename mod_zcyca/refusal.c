@@ -46,7 +46,9 @@ void zc_refusal_record(request_rec *r, const char *file, int line, const char *l
                     .actor_id = f->actor_id, .provider_id = f->provider_id,
                     .key_id = f->id ? f->id->key_id : NULL, .cert_serial = f->id ? f->id->cert.serial : NULL,
                     .detail = f->detail,
-                    .anonymous = !f->account_id && !f->actor_id && !f->proven};
+                    /* Possession counts only for a key that chains to a provider
+                     * (its key id is known): anyone can make keys of their own. */
+                    .anonymous = !f->account_id && !f->actor_id && !(f->proven && f->id && f->id->key_id)};
     zc_audit(r, &a);
 }
 

@@ -256,7 +256,7 @@ $r = admin('GET', "/audit?account=$audl");
 is($r->{code}, 200, 'GET audit → 200');
 is_deeply(ids($r->{json}{audit}), [ reverse @aid ], 'an account\'s rows, newest first');
 my $row = $r->{json}{audit}[0] // {};
-is_deeply([ sort keys %$row ], [ sort qw(id at event outcome code actor account provider key_id cert_serial ip user_agent detail) ],
+is_deeply([ sort keys %$row ], [ sort qw(id at event outcome code actor account provider key_id cert_serial ip user_agent detail anonymous) ],
           'a row has every field');
 is_deeply([ @$row{qw(at event outcome actor account provider key_id cert_serial ip user_agent detail)} ],
           [ '2021-12-10T00:00:00Z', 'unbind', 'success', $audl, $audl, 'pa', 'k1', '0A', '192.0.2.1', 'ua', 'seed' ],

@@ -56,6 +56,12 @@ my @cases = (
     [ 'socache module not loaded', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionCache redis:127.0.0.1:6379",
       qr/ZcyCASessionCache redis:127\.0\.0\.1:6379: no socache provider 'redis' is loaded \(load socache_redis_module/ ],
     [ 'bad cache TTL', "ZcyCAProviderTrust pa __GOOD__\nZcyCASessionCacheTTL 0", qr/ZcyCASessionCacheTTL 0:/ ],
+    [ 'bad challenge limit', "ZcyCAProviderTrust pa __GOOD__\nZcyCAChallengeLimit 10x 60",
+      qr/ZcyCAChallengeLimit 10x 60: not a whole number .*example: ZcyCAChallengeLimit 300 60/ ],
+    [ 'challenge window over an hour', "ZcyCAProviderTrust pa __GOOD__\nZcyCAChallengeLimit 300 7200",
+      qr/ZcyCAChallengeLimit 300 7200: out of range; must be between 1 and 3600 seconds/ ],
+    [ 'audit counts kept 0 days', "ZcyCAProviderTrust pa __GOOD__\nZcyCAAuditSample 10 0",
+      qr/ZcyCAAuditSample 10 0: out of range; must be between 1 and 3650 \(example: ZcyCAAuditSample 10 180\)/ ],
     [ 'bad signed-data mode', "ZcyCAProviderTrust pa __GOOD__\nZcyCAProviderSignedData pa all", qr/ZcyCAProviderSignedData pa all: must be tbs or nonce/ ],
 );
 
