@@ -113,11 +113,10 @@ char *zc_fz_str(apr_pool_t *p, const uint8_t *data, size_t len)
 
     if (s == NULL)
         abort();
-    apr_pool_cleanup_register(p, s, zc_fz_free, apr_pool_cleanup_null);
-
     if (len)
         memcpy(s, data, len);
     s[len] = '\0';
+    apr_pool_cleanup_register(p, s, zc_fz_free, apr_pool_cleanup_null);
     return s;
 }
 
