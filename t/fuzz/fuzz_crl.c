@@ -40,6 +40,11 @@ static EVP_PKEY *zc_fz_keys[2];
 static const char *zc_fz_file;   /* where each input is written: the loader reads files */
 static int zc_fz_verbose;        /* ZC_FUZZ_VERBOSE=1: print what the loader and the look-ups said */
 
+static void zc_fz_unlink(void)
+{
+    unlink(zc_fz_file);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     apr_pool_t *root = zc_fz_root();
@@ -62,6 +67,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (access("/dev/shm", W_OK) == 0)
         tmp = "/dev/shm";
     zc_fz_file = apr_psprintf(root, "%s/zcyca-fuzz-crl-%ld.crl", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+    atexit(zc_fz_unlink);   /* registered after apr_terminate: runs before it, while the path lives */
     return 0;
 }
 
