@@ -126,9 +126,11 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     if (!zc_cache_get(r, h, s))
         s->expires_at = 0; /* not usable */
     if (zc_session_expiry_usable(s, now, idle, ttl)) {
-        if (zc_session_expiry_touch_due(s, now, idle)) {
-            if ((e = zc_q_session_touch(r, h, &alive)) != ZC_OK)
-                return e;
+        /* A touch the database cannot take (down, or slower than
+         * ZcyCADatabaseTimeout) does not end a session whose copy is still
+         * within its TTL: it is served as cached, nothing moves, and a
+         * later request touches it (docs/decisions.md). */
+        if (zc_session_expiry_touch_due(s, now, idle) && zc_q_session_touch(r, h, &alive) == ZC_OK) {
             if (!alive) {
                 zc_cache_remove(r, h);
                 rq->session_looked_up = 1;
@@ -183,7 +185,11 @@ zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_sess
         return ZC_E_SERVICE_UNAVAILABLE;
     if (old)
         zc_cache_remove(r, old);
-    (void)zc_q_session_purge_account(r, n_in->account_id, sc->session_idle);
+    /* Housekeeping, but a database that cannot take it (down, or slower
+     * than ZcyCADatabaseTimeout) would not take the insert either: 503 now,
+     * not after a second wait (t/91_fault_slow_db.t). */
+    if (zc_q_session_purge_account(r, n_in->account_id, sc->session_idle) != ZC_OK)
+        return ZC_E_SERVICE_UNAVAILABLE;
 
     const char *tok = zc_token_new(r->pool);
     if (!tok) {

@@ -133,7 +133,7 @@ sub start_node {
             or next;
         my %v = (DIR => $RUN, PORT => $port, LIBEXEC => $LIBEXEC, MODULE => "$TOP/mod_zcyca.so", PKI => pki(),
                  DB => $ENV{ZCYCA_DB}, CACHE => "shmcb:$RUN/zcyca_scache(512000)", CACHE_TTL => 30, ORIGIN => $ORIGIN,
-                 CACHE_KEY => "$RUN/session-cache.key");
+                 CACHE_KEY => "$RUN/session-cache.key", TIMEOUT => 3, EXTRA => '');
         (my $conf = $template) =~ s/\@([A-Z_]+)\@/$v{$1} \/\/ die "node.conf.in: no value for \@$1\@\n"/ge;
         spew("$RUN/httpd.conf", $conf);
         my $out = `'$HTTPD' -d '$RUN' -f '$RUN/httpd.conf' -k start 2>&1`;

@@ -1,9 +1,9 @@
 # Several httpd nodes behind one public origin, sharing one PostgreSQL
 # (docs/nodes.md).  This file does not use the Apache::Test httpd: it starts
-# its own nodes from t/nodes/node.conf.in, each on its own 127.0.0.1 port with
-# its own ServerRoot under t/nodes/run-PID, and stops them in END.  The run
-# directory is removed after a passing run (kept on failure, or with
-# ZCYCA_NODES_KEEP=1); warn-and-above lines of the nodes' error_logs are shown.
+# its own nodes (t/lib/ZcNodes.pm, from t/nodes/node.conf.in), each on its own
+# 127.0.0.1 port with its own ServerRoot under t/nodes/run-PID, and stops them
+# in END.  The run directory is removed after a passing run (kept on failure,
+# or with ZCYCA_NODES_KEEP=1); warn-and-above lines of the nodes' error_logs are shown.
 #   1. per-node shmcb (TTL 30 s): a login on A works on B; a logout on B ends
 #      the session on B at once and on A within 1 s (the session event from
 #      PostgreSQL, not the TTL); an account disabled in the database ends its
@@ -20,11 +20,9 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use ZcTest;
 use ZcConn;
-use IO::Socket::INET ();
+use ZcNodes;
 use Time::HiRes ();
-use File::Path ();
 use Digest::SHA ();
-use POSIX ();
 use JSON::PP ();
 use File::Temp ();
 
@@ -32,158 +30,10 @@ plan skip_all => 'ZCYCA_DB and ZCYCA_PKI are not set: run through scripts/check'
     unless $ENV{ZCYCA_DB} && $ENV{ZCYCA_PKI};
 plan tests => 52;
 
-my $TOP     = $ENV{ZCYCA_TOP} // "$FindBin::Bin/..";
-my $HTTPD   = $ENV{APACHE_TEST_HTTPD} // '/usr/sbin/apache2';
-my $MODULE  = "$TOP/mod_zcyca.so";
 my $ORIGIN  = 'https://portal.example';   # the balancer's origin, configured on every node
-my $LIBEXEC = `apxs -q LIBEXECDIR 2>/dev/null` || '/usr/lib/apache2/modules';
-chomp $LIBEXEC;
 my $SHMCB_TTL = 30;   # long: the session events, not the TTL, must end sessions
 my $REDIS_TTL = 60;
-
-# Children run as nobody: every directory down to the node roots must be o+x.
-my $RUN = "$FindBin::Bin/nodes/run-$$";
-File::Path::make_path($RUN, { mode => 0755 });
-chmod 0755, "$FindBin::Bin/nodes", $RUN;
-
-my (%nodes, $redis_pid, %port_used);
-$SIG{INT} = $SIG{TERM} = sub { exit 130 };   # so that END still stops the nodes
-
-# A free port outside Apache::Test's (8529 up), the OCSP responder's (12000-17999) and the ephemeral (32768 up) ranges.
-sub free_port {
-    for (1 .. 200) {
-        my $p = 20000 + int(rand(12000));
-        next if $port_used{$p};
-        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $p, Proto => 'tcp', Listen => 1, ReuseAddr => 1)
-            or next;
-        close $s;
-        $port_used{$p} = 1;
-        return $p;
-    }
-    die "no free port\n";
-}
-
-sub port_open { IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $_[0], Proto => 'tcp', Timeout => 1) ? 1 : 0 }
-
-sub slurp { my $f = shift; open my $fh, '<:raw', $f or return ''; local $/; my $s = <$fh>; $s // '' }
-
-sub spew {
-    my ($f, $s) = @_;
-    open my $fh, '>:raw', $f or die "$f: $!";
-    print $fh $s;
-    close $fh;
-}
-
-# start_node(NAME, cache => 'shmcb:...' | 'redis:host:port', ttl => N) → {name, dir, conf, port, url}
-sub start_node {
-    my ($name, %o) = @_;
-    my $dir = "$RUN/$name";
-    File::Path::make_path("$dir/htdocs/app", { mode => 0755 });
-    chmod 0755, $dir, "$dir/htdocs", "$dir/htdocs/app";
-    spew("$dir/htdocs/app/index.html", "<p>node $name</p>\n");
-    chmod 0644, "$dir/htdocs/app/index.html";
-    my $template = slurp("$FindBin::Bin/nodes/node.conf.in") or die "t/nodes/node.conf.in missing\n";
-    my $cache = $o{cache} =~ s/\@DIR\@/$dir/gr;
-    for my $try (1 .. 3) {
-        my $port = free_port();
-        my %v = (DIR => $dir, PORT => $port, LIBEXEC => $LIBEXEC, MODULE => $MODULE, PKI => pki(),
-                 DB => $ENV{ZCYCA_DB}, CACHE => $cache, CACHE_TTL => $o{ttl}, ORIGIN => $ORIGIN,
-                 CACHE_KEY => cache_key());
-        (my $conf = $template) =~ s/\@([A-Z_]+)\@/defined $v{$1} ? $v{$1} : die "node.conf.in: no value for \@$1\@\n"/ge;
-        spew("$dir/httpd.conf", $conf);
-        unlink "$dir/error_log";
-        my $out = `'$HTTPD' -d '$dir' -f '$dir/httpd.conf' -k start 2>&1`;
-        my $started = $? == 0;
-        my $node = { name => $name, dir => $dir, conf => "$dir/httpd.conf", port => $port,
-                     url => "https://127.0.0.1:$port" };
-        $nodes{$name} = $node if $started;
-        my $up = 0;
-        for (1 .. ($started ? 100 : 0)) {
-            if (port_open($port)) { $up = 1; last }
-            Time::HiRes::sleep(0.1);
-        }
-        return $node if $up;
-        my $log = slurp("$dir/error_log");
-        stop_node($name) if $nodes{$name};
-        next if "$out$log" =~ /Address already in use/;   # lost a race for the port
-        diag "node $name did not start: $out\n" . join("\n", grep { defined } (split /\n/, $log)[-15 .. -1]);
-        return undef;
-    }
-    return undef;
-}
-
-# The nodes' shared ZcyCASessionCacheKey file (48 random bytes), made once.
-sub cache_key {
-    my $f = "$RUN/session-cache.key";
-    system("openssl rand -out '$f' 48") == 0 or die "openssl rand\n" unless -s $f;
-    return $f;
-}
-
-# Stops the named nodes together (-k stop), then waits for their parents to exit.
-sub stop_node {
-    my @pids;
-    for my $name (@_) {
-        my $n = delete $nodes{$name} or next;
-        my $pid = slurp("$n->{dir}/httpd.pid") =~ /(\d+)/ ? $1 : undef;
-        system("'$HTTPD' -d '$n->{dir}' -f '$n->{conf}' -k stop >/dev/null 2>&1");
-        push @pids, $pid if $pid;
-    }
-    for (1 .. 100) {
-        @pids = grep { kill 0, $_ } @pids or return;
-        Time::HiRes::sleep(0.1);
-    }
-    kill 'KILL', @pids;   # only the parents we started; their children follow when they are gone
-}
-
-sub start_redis {
-    my $port = free_port();
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        open STDOUT, '>', "$RUN/redis.log" or POSIX::_exit(1);
-        open STDERR, '>&', \*STDOUT or POSIX::_exit(1);
-        exec('redis-server', '--port', $port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-             '--daemonize', 'no', '--dir', $RUN) or POSIX::_exit(127);
-    }
-    $redis_pid = $pid;
-    for (1 .. 50) {
-        return $port if redis_cli($port, 'PING') eq 'PONG';
-        last if waitpid($pid, POSIX::WNOHANG()) == $pid;
-        Time::HiRes::sleep(0.1);
-    }
-    diag "redis-server did not start:\n" . slurp("$RUN/redis.log");
-    return undef;
-}
-
-sub redis_cli {
-    my ($port, @args) = @_;
-    my $out = `redis-cli -h 127.0.0.1 -p $port @args 2>/dev/null`;
-    $out =~ s/\s+\z//;
-    return $out;
-}
-
-# Lines at warn or above in a node's error_log.
-sub log_warnings {
-    my ($dir) = @_;
-    return grep { /\[[a-z_]*:(warn|error|crit|alert|emerg)\]/ } split /\n/, slurp("$dir/error_log");
-}
-
-END {
-    my $status = $?;
-    stop_node(sort keys %nodes);
-    if ($redis_pid) {
-        kill 'TERM', $redis_pid;
-        waitpid($redis_pid, 0);
-    }
-    if ($RUN && -d $RUN) {
-        for my $dir (sort glob "$RUN/*/") {
-            my @w = log_warnings($dir);
-            diag "error_log of node " . ($dir =~ m{/([^/]+)/$})[0] . " (warn and above):\n  " . join("\n  ", @w) if @w;
-        }
-        if ($status == 0 && Test::More->builder->is_passing && !$ENV{ZCYCA_NODES_KEEP}) { File::Path::remove_tree($RUN) }
-        else { diag "node logs kept in $RUN" }
-    }
-    $? = $status;
-}
+my $MODULE = ($ENV{ZCYCA_TOP} // "$FindBin::Bin/..") . '/mod_zcyca.so';
 
 # --- helpers --------------------------------------------------------------------------
 sub get {
@@ -230,8 +80,8 @@ bind_cert($acct, 'pa', $cert);
 my $login = login_of($acct);
 
 # --- 1. per-node shmcb -------------------------------------------------------------------
-my $shm_a = start_node('shm-a', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL);
-my $shm_b = start_node('shm-b', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL);
+my $shm_a = start_node('shm-a', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL, origin => $ORIGIN);
+my $shm_b = start_node('shm-b', cache => "shmcb:\@DIR\@/zcyca_scache(512000)", ttl => $SHMCB_TTL, origin => $ORIGIN);
 ok($shm_a && $shm_b, 'nodes A and B with per-node shmcb caches are up');
 {
     my ($a, $b) = ($shm_a, $shm_b);
@@ -340,8 +190,8 @@ stop_node(qw(shm-a shm-b));
     $rport = start_redis() if $rport;
     my ($a, $b);
     if ($rport) {
-        $a = start_node('redis-a', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL);
-        $b = start_node('redis-b', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL);
+        $a = start_node('redis-a', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL, origin => $ORIGIN);
+        $b = start_node('redis-b', cache => "redis:127.0.0.1:$rport", ttl => $REDIS_TTL, origin => $ORIGIN);
     }
     ok($rport && $a && $b, 'redis and nodes A and B sharing it are up');
     SKIP: {

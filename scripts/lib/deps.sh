@@ -13,7 +13,7 @@ ZC_BUILD_DEPS=(autoconf automake libtool pkg-config make gcc apache2 apache2-dev
 # shellcheck disable=SC2034
 ZC_TEST_DEPS=(libapache2-mod-perl2 libapache2-mod-perl2-dev libwww-perl libio-socket-ssl-perl
     libjson-pp-perl libipc-run-perl libdbd-pg-perl valgrind softhsm2 opensc libengine-pkcs11-openssl
-    redis-server chromium fonts-wqy-microhei)
+    redis-server chromium fonts-wqy-microhei libcurl4-openssl-dev)
 # shellcheck disable=SC2034
 # bench/ (challenge-login, sessions): load generators, and the apr-util PostgreSQL driver that
 # mod_dbd needs for the mod_session_dbd peer in bench/sessions (htpasswd is in apache2-utils)

@@ -128,9 +128,11 @@ sub _der_sha256 {
 sub spki_sha256 { my $c = pki() . "/$_[0].crt"; _der_sha256("openssl x509 -in '$c' -pubkey -noout | openssl pkey -pubin -outform DER") }
 sub cert_sha256 { my $c = pki() . "/$_[0].crt"; _der_sha256("openssl x509 -in '$c' -outform DER") }
 
+# One connection, made again after db()->disconnect (the tests that stop PostgreSQL).
 my $dbh;
 sub db {
     _utf8_out();
+    undef $dbh if $dbh && !$dbh->{Active};
     $dbh ||= DBI->connect("dbi:Pg:$ENV{ZCYCA_DB}", '', '', { RaiseError => 1, AutoCommit => 1, PrintError => 0 });
     return $dbh;
 }
