@@ -125,6 +125,27 @@ static void zc_t_usable_empty(void **state)
     assert_false(zc_session_expiry_usable(&s, ZC_T_T0, ZC_T_IDLE, 0)); /* ttl 0: never trusted */
 }
 
+/* Times at the ends of apr_time_t (a cache entry or a row can hold any):
+ * no overflow (t/fuzz/corpus/session_entry/regress-expiry-overflow). */
+static void zc_t_extreme_times(void **state)
+{
+    zc_session_t s = zc_t_session(0, 0);
+    assert_true(zc_session_expiry_idle_end(APR_INT64_MAX, ZC_T_IDLE) == APR_INT64_MAX);
+    assert_true(zc_session_expiry_idle_end(APR_INT64_MAX - 5, ZC_T_IDLE) == APR_INT64_MAX);
+    assert_true(zc_session_expiry_idle_end(APR_INT64_MIN, ZC_T_IDLE) == APR_INT64_MIN + ZC_T_S(ZC_T_IDLE));
+    s.last_seen_at = APR_INT64_MIN;   /* seen at the dawn of time: due */
+    assert_true(zc_session_expiry_touch_due(&s, ZC_T_T0, ZC_T_IDLE));
+    assert_true(zc_session_expiry_touch_due(&s, APR_INT64_MIN + ZC_T_S(60), ZC_T_IDLE));
+    assert_false(zc_session_expiry_touch_due(&s, APR_INT64_MIN, ZC_T_IDLE));
+    s.last_seen_at = APR_INT64_MAX;   /* seen in the far future: not due */
+    assert_false(zc_session_expiry_touch_due(&s, ZC_T_T0, ZC_T_IDLE));
+    s = zc_t_session(0, 0);
+    s.cached_at = APR_INT64_MAX;
+    assert_true(zc_t_usable(&s, ZC_T_T0));
+    s.cached_at = APR_INT64_MIN;
+    assert_false(zc_t_usable(&s, ZC_T_T0));
+}
+
 static const struct CMUnitTest zc_t_tests[] = {
     cmocka_unit_test(zc_t_idle_end),
     cmocka_unit_test(zc_t_end),
@@ -134,6 +155,7 @@ static const struct CMUnitTest zc_t_tests[] = {
     cmocka_unit_test(zc_t_usable_boundaries),
     cmocka_unit_test(zc_t_usable_idle_of_caller),
     cmocka_unit_test(zc_t_usable_empty),
+    cmocka_unit_test(zc_t_extreme_times),
 };
 
 ZC_T_MAIN("session_expiry", zc_t_tests, NULL, NULL)
