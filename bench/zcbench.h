@@ -138,6 +138,23 @@ static inline double zcb_run(void *base, size_t size, int n, void *(*fn)(void *)
     return now_s() - t0;
 }
 
+/* An answer's body kept up to ZCB_BODY_MAX - 1 bytes (NUL-terminated by the caller), the rest
+ * read and dropped: a libcurl CURLOPT_WRITEFUNCTION with a zcb_body_t as its data. */
+#define ZCB_BODY_MAX 16384
+typedef struct {
+    char data[ZCB_BODY_MAX];
+    size_t len;
+} zcb_body_t;
+
+static inline size_t zcb_on_body(char *p, size_t size, size_t n, void *arg)
+{
+    zcb_body_t *b = arg;
+    size_t len = size * n, room = ZCB_BODY_MAX - 1 - b->len;
+    memcpy(b->data + b->len, p, len < room ? len : room);
+    b->len += len < room ? len : room;
+    return len;
+}
+
 /* Command-line options "--name value", from a table: each names where its value goes and how. */
 typedef enum { ZCB_STR, ZCB_INT, ZCB_LONG, ZCB_DOUBLE } zcb_opt_kind_t;
 typedef struct {

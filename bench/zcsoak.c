@@ -56,7 +56,6 @@
 #include "zcsign.h"
 
 #define MAX_THREADS 32
-#define BODY_MAX 16384
 #define JUNK_BODY 80000 /* over ZcyCA's 64 KB body limit */
 
 /* What a thread is doing, for the table. */
@@ -98,8 +97,7 @@ typedef struct {
     CURL *h;
     struct curl_slist *get_hdrs, *post_hdrs, *post_no_origin_hdrs;
     zs_key_t bind_key;
-    char body[BODY_MAX];
-    size_t body_len;
+    zcb_body_t body;
     zs_step_t steps[S_COUNT];
     long rounds, fivexx, no_answer;
     unsigned seed; /* the junk's made-up cookies */
@@ -125,15 +123,6 @@ static void usage(void)
     exit(2);
 }
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    zs_worker_t *w = arg;
-    size_t len = size * n, room = BODY_MAX - 1 - w->body_len;
-    memcpy(w->body + w->body_len, p, len < room ? len : room);
-    w->body_len += len < room ? len : room;
-    return len;
-}
-
 enum { F_GET = 0, F_POST = 1, F_DELETE = 2, F_NO_ORIGIN = 4, F_CLIENT_CERT = 8 };
 
 /* One request of STEP; its status when it was the expected WANT (ANY_4XX: a
@@ -141,7 +130,7 @@ enum { F_GET = 0, F_POST = 1, F_DELETE = 2, F_NO_ORIGIN = 4, F_CLIENT_CERT = 8 }
 static long req(zs_worker_t *w, int step, int flags, const char *url, const char *body, long want)
 {
     CURL *h = w->h;
-    w->body_len = 0;
+    w->body.len = 0;
     curl_easy_setopt(h, CURLOPT_URL, url);
     if (flags & (F_POST | F_DELETE))
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, flags & F_NO_ORIGIN ? w->post_no_origin_hdrs : w->post_hdrs);
@@ -175,7 +164,7 @@ static long req(zs_worker_t *w, int step, int flags, const char *url, const char
     long status = 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    w->body[w->body_len] = '\0';
+    w->body.data[w->body.len] = '\0';
 
     zs_step_t *s = &w->steps[step];
     s->count++;
@@ -200,7 +189,7 @@ static long req(zs_worker_t *w, int step, int flags, const char *url, const char
     if (!w->shown[step][cls]++) {
         pthread_mutex_lock(&zcb_print_lock);
         fprintf(stderr, "zcsoak[%d] %s: %ld (expected %ld) after %.0f ms: %.300s\n", w->b.idx, step_name[step],
-                status, want, ms, rc == CURLE_OK ? w->body : curl_easy_strerror(rc));
+                status, want, ms, rc == CURLE_OK ? w->body.data : curl_easy_strerror(rc));
         pthread_mutex_unlock(&zcb_print_lock);
     }
     return -1;
@@ -209,7 +198,7 @@ static long req(zs_worker_t *w, int step, int flags, const char *url, const char
 /* The value of a string member of the JSON body, copied into OUT; 0 when none. */
 static int body_string(zs_worker_t *w, const char *name, char *out, size_t outlen)
 {
-    json_t *o = json_loads(w->body, 0, NULL);
+    json_t *o = json_loads(w->body.data, 0, NULL);
     const char *v = json_string_value(json_object_get(o, name));
     int ok = v && safe_token(v) && strlen(v) < outlen;
     if (ok)
@@ -222,14 +211,14 @@ static int body_string(zs_worker_t *w, const char *name, char *out, size_t outle
 static char *proof(zs_worker_t *w, const zs_key_t *k, char *out, size_t outlen)
 {
     char id[128], nonce[128];
-    json_t *o = json_loads(w->body, 0, NULL);
+    json_t *o = json_loads(w->body.data, 0, NULL);
     const char *tbs = json_string_value(json_object_get(o, "tbs"));
     char *sig = NULL;
     if (tbs && body_string(w, "challenge_id", id, sizeof id) && body_string(w, "nonce", nonce, sizeof nonce))
         sig = sign_b64(k->key, k->sm2, tbs, strlen(tbs));
     json_decref(o);
     if (!sig) {
-        record_error(&w->b, "no challenge_id/nonce/tbs in the challenge, or signing failed", w->body);
+        record_error(&w->b, "no challenge_id/nonce/tbs in the challenge, or signing failed", w->body.data);
         return NULL;
     }
     snprintf(out, outlen, "\"challenge_id\":\"%s\",\"nonce\":\"%s\",\"certificate\":%s,\"signature\":\"%s\"", id,
@@ -319,13 +308,13 @@ static void flow_bind(zs_worker_t *w)
         ok = req(w, S_BIND, F_POST, url, body, 201) >= 0;
     }
     if (ok) {
-        json_t *o = json_loads(w->body, 0, NULL);
+        json_t *o = json_loads(w->body.data, 0, NULL);
         json_int_t n = json_integer_value(json_object_get(o, "id"));
         json_decref(o);
         if (n > 0)
             snprintf(id, sizeof id, "%lld", (long long)n);
         else
-            record_error(&w->b, "bind 201 without an id", w->body);
+            record_error(&w->b, "bind 201 without an id", w->body.data);
         url_of(url, sizeof url, opt.url, "/ca/bindings");
         req(w, S_BINDINGS, F_GET, url, NULL, 200);
     }
@@ -479,8 +468,8 @@ static void setup(zs_worker_t *w, int idx, const char *bind_prefix)
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(h, CURLOPT_COOKIEFILE, ""); /* in-memory jar: pre-login and session cookies */
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, w);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, zcb_on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w->body);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "zcsoak/1");
     w->get_hdrs = curl_slist_append(NULL, "Accept: application/json");
     w->post_no_origin_hdrs = curl_slist_append(NULL, "Accept: application/json");

@@ -55,7 +55,6 @@
 #include "../../bench/zcbench.h"
 
 #define MAX_THREADS 64
-#define BODY_MAX 8192
 
 static struct {
     const char *url, *cacert, *cert, *key, *provider, *cookie, *protected_path, *static_path, *out;
@@ -80,8 +79,7 @@ typedef struct {
     char kind;
     CURL *h;
     struct curl_slist *hdrs;
-    char body[BODY_MAX];
-    size_t body_len;
+    zcb_body_t body;
     int retry_after;
     zm_event_t *ev;
     size_t nev, evcap;
@@ -115,15 +113,6 @@ static double epoch_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-    zm_worker_t *w = arg;
-    size_t len = size * n, room = BODY_MAX - 1 - w->body_len;
-    memcpy(w->body + w->body_len, p, len < room ? len : room);
-    w->body_len += len < room ? len : room;
-    return len;
-}
-
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
     zm_worker_t *w = arg;
@@ -154,7 +143,7 @@ static void add_event(zm_worker_t *w, double start, double ms, long status, cons
 /* One request; its answer is recorded. */
 static void one(zm_worker_t *w)
 {
-    w->body_len = 0;
+    w->body.len = 0;
     w->retry_after = 0;
     double t0 = now_s(), start = epoch_now();
     CURLcode rc = curl_easy_perform(w->h);
@@ -162,23 +151,23 @@ static void one(zm_worker_t *w)
     long status = 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &status);
-    w->body[w->body_len] = '\0';
+    w->body.data[w->body.len] = '\0';
     char code[CODE_MAX] = "-";
-    const char *c = strstr(w->body, "\"error\":{\"code\":\"");
+    const char *c = strstr(w->body.data, "\"error\":{\"code\":\"");
     if (c) {
         c += 17;
         size_t n = strspn(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
         if (n > 0 && n < CODE_MAX && c[n] == '"')
             snprintf(code, sizeof code, "%.*s", (int)n, c);
     }
-    else if (status == 200 && w->kind == 'L' && strstr(w->body, "\"login\""))
+    else if (status == 200 && w->kind == 'L' && strstr(w->body.data, "\"login\""))
         snprintf(code, sizeof code, "account");
     add_event(w, start, ms, status, code);
     if (rc != CURLE_OK)
         record_error(&w->b, curl_easy_strerror(rc), "");
     else if (status != 200 && status > 0 && status < 600 && !w->shown[status]++) {
         pthread_mutex_lock(&zcb_print_lock);
-        fprintf(stderr, "zcmix[%d] %c: first %ld (%.0f ms): %.300s\n", w->b.idx, w->kind, status, ms, w->body);
+        fprintf(stderr, "zcmix[%d] %c: first %ld (%.0f ms): %.300s\n", w->b.idx, w->kind, status, ms, w->body.data);
         pthread_mutex_unlock(&zcb_print_lock);
     }
 }
@@ -210,8 +199,8 @@ static void setup(zm_worker_t *w, int idx, char kind)
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)opt.timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)opt.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, w);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, zcb_on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &w->body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, w);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "zcmix/1");

@@ -14,6 +14,7 @@
 #define ZC_FUZZ_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 
 #include <apr_pools.h>
@@ -23,6 +24,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* A property every input must keep; a broken one is a crash, as libFuzzer counts them. */
+#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
+
+/* The LLVMFuzzerInitialize of a target with no fixtures: the root pool only. */
+#define ZC_FZ_INITIALIZE_ROOT_ONLY                                                                  \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)                                              \
+    {                                                                                               \
+        (void)argc;                                                                                 \
+        (void)argv;                                                                                 \
+        zc_fz_root();                                                                               \
+        return 0;                                                                                   \
+    }
 
 /* The process's root pool (APR initialised on first use, terminated at
  * exit).  Fixtures loaded by LLVMFuzzerInitialize live in it. */

@@ -24,7 +24,6 @@
 #include "trust.h"
 #include "verify.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
 #define ZC_FZ_OID "1.2.156.10260.4.1.1"
 
 /* Fixtures, loaded once (libFuzzer gives no other place to keep them). */

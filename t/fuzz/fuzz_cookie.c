@@ -22,15 +22,7 @@
 #include "header_scrub.h"
 #include "redirect.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zc_fz_root();
-    return 0;
-}
+ZC_FZ_INITIALIZE_ROOT_ONLY
 
 /* Decoded base64 must encode back to what was decoded (modulo padding
  * and whitespace, so compare the bytes after a second decode). */

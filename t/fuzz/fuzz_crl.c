@@ -31,8 +31,6 @@
 #include "fuzz.h"
 #include "trust.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
 /* Fixtures, loaded once (libFuzzer gives no other place to keep them). */
 static const zc_trust_t *zc_fz_trust;
 static X509 *zc_fz_certs[5];

@@ -20,20 +20,12 @@
 #include "json_req.h"
 #include "cert.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
 /* as in proof.c and admin_query.h / h_admin.c */
 #define ZC_FZ_CERT_TEXT_MAX 24576
 #define ZC_FZ_AQ_TEXT_MAX 256
 #define ZC_FZ_ADMIN_PROVIDERS_MAX 64
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zc_fz_root();
-    return 0;
-}
+ZC_FZ_INITIALIZE_ROOT_ONLY
 
 static zc_err_t zc_fz_string(apr_pool_t *p, json_t *o, const char *name, int required, size_t max)
 {

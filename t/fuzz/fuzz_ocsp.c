@@ -30,8 +30,6 @@
 #include "ocsp.h"
 #include "trust.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
 /* Fixtures, loaded once (libFuzzer gives no other place to keep them). */
 typedef struct {
     X509 *cert, *issuer, *signer;

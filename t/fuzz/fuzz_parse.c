@@ -16,15 +16,7 @@
 #include "fuzz.h"
 #include "parse.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zc_fz_root();
-    return 0;
-}
+ZC_FZ_INITIALIZE_ROOT_ONLY
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

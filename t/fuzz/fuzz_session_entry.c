@@ -22,15 +22,7 @@
 #include "session_entry.h"
 #include "session_expiry.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    zc_fz_root();
-    return 0;
-}
+ZC_FZ_INITIALIZE_ROOT_ONLY
 
 static int zc_fz_same(const char *a, const char *b)
 {

@@ -17,8 +17,6 @@
 #include "fuzz.h"
 #include "sig.h"
 
-#define ZC_FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
-
 static X509 *zc_fz_certs[3];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -59,10 +59,20 @@ const char *zc_fz_path(apr_pool_t *p, const char *rel)
     return apr_pstrcat(p, dir && *dir ? dir : ZC_FUZZ_DIR, "/", rel, NULL);
 }
 
+static void *zc_fz_read_x509(FILE *f)
+{
+    return PEM_read_X509(f, NULL, NULL, NULL);
+}
+
 static apr_status_t zc_fz_x509_free(void *x)
 {
     X509_free(x);
     return APR_SUCCESS;
+}
+
+static void *zc_fz_read_key(FILE *f)
+{
+    return PEM_read_PrivateKey(f, NULL, NULL, NULL);
 }
 
 static apr_status_t zc_fz_pkey_free(void *k)
@@ -71,34 +81,31 @@ static apr_status_t zc_fz_pkey_free(void *k)
     return APR_SUCCESS;
 }
 
-X509 *zc_fz_cert(const char *name)
+/* t/fuzz/pki/NAME.EXT read by READ, freed with the root pool by RELEASE; abort when missing. */
+static void *zc_fz_fixture(const char *name, const char *ext, const char *what, void *(*read)(FILE *),
+                           apr_status_t (*release)(void *))
 {
     apr_pool_t *root = zc_fz_root();
-    const char *path = zc_fz_path(root, apr_pstrcat(root, "pki/", name, ".pem", NULL));
+    const char *path = zc_fz_path(root, apr_pstrcat(root, "pki/", name, ext, NULL));
     FILE *f = fopen(path, "r");
-    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+    void *v = f ? read(f) : NULL;
 
     if (f)
         fclose(f);
-    if (x == NULL)
-        zc_fz_die("reading the certificate", path);
-    apr_pool_cleanup_register(root, x, zc_fz_x509_free, apr_pool_cleanup_null);
-    return x;
+    if (v == NULL)
+        zc_fz_die(what, path);
+    apr_pool_cleanup_register(root, v, release, apr_pool_cleanup_null);
+    return v;
+}
+
+X509 *zc_fz_cert(const char *name)
+{
+    return zc_fz_fixture(name, ".pem", "reading the certificate", zc_fz_read_x509, zc_fz_x509_free);
 }
 
 EVP_PKEY *zc_fz_key(const char *name)
 {
-    apr_pool_t *root = zc_fz_root();
-    const char *path = zc_fz_path(root, apr_pstrcat(root, "pki/", name, ".key", NULL));
-    FILE *f = fopen(path, "r");
-    EVP_PKEY *k = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
-
-    if (f)
-        fclose(f);
-    if (k == NULL)
-        zc_fz_die("reading the key", path);
-    apr_pool_cleanup_register(root, k, zc_fz_pkey_free, apr_pool_cleanup_null);
-    return k;
+    return zc_fz_fixture(name, ".key", "reading the key", zc_fz_read_key, zc_fz_pkey_free);
 }
 
 static apr_status_t zc_fz_free(void *v)
