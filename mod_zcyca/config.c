@@ -21,6 +21,7 @@ void *zc_create_srv_cfg(apr_pool_t *p, server_rec *s)
     c->g->db_timeout = 5;
     c->g->crl_check_interval = 60;
     c->g->cache_ttl = 60;
+    c->g->housekeeping_interval = 60;
     c->g->cache = zc_cache_new(p);
     c->g->providers = apr_array_make(p, 4, sizeof(zc_provider_t *));
     return c;

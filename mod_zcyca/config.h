@@ -25,6 +25,8 @@ typedef struct {
     zc_cache_t *cache;          /* cache.c: ZcyCASessionCache, its key, lock and generation */
     long cache_ttl;             /* ZcyCASessionCacheTTL */
     struct zc_revocation_child_t *revocation; /* revocation.c: the CRLs in force, set in child_init */
+    long housekeeping_interval; /* ZcyCAHousekeeping seconds; 0: off (housekeeping.c) */
+    long audit_keep_months;     /* ZcyCAAuditRetention; 0: forever */
 } zc_global_t;
 
 /* Server (virtual host) settings.  Each field has a _set bit so a virtual

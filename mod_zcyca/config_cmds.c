@@ -92,6 +92,34 @@ static const char *zc_cmd_session_cache_ttl(cmd_parms *cmd, void *dc, const char
     return NULL;
 }
 
+/* ZcyCAHousekeeping <seconds>|off: how often housekeeping.c sweeps. */
+static const char *zc_cmd_housekeeping(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why, *err = zc_cmd_global_only(cmd);
+    zc_global_t *g = zc_srv_cfg(cmd->server)->g;
+    if (err)
+        return err;
+    if (strcasecmp(arg, "off") == 0)
+        g->housekeeping_interval = 0;
+    else if ((why = zc_parse_seconds(cmd->pool, arg, 1, 86400, &g->housekeeping_interval)))
+        return zc_cmd_fail(cmd, arg, why, "60");
+    return NULL;
+}
+
+/* ZcyCAAuditRetention <months>|forever: audit months kept (sql/006). */
+static const char *zc_cmd_audit_retention(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *why, *err = zc_cmd_global_only(cmd);
+    zc_global_t *g = zc_srv_cfg(cmd->server)->g;
+    if (err)
+        return err;
+    if (strcasecmp(arg, "forever") == 0)
+        g->audit_keep_months = 0;
+    else if ((why = zc_parse_long(cmd->pool, arg, 1, 1200, &g->audit_keep_months)))
+        return zc_cmd_fail(cmd, arg, why, "60");
+    return NULL;
+}
+
 /* ---- virtual host ------------------------------------------------------ */
 
 static const char *zc_cmd_origin(cmd_parms *cmd, void *dc, const char *arg)
@@ -325,6 +353,11 @@ const command_rec zc_cmds[] = {
                   "file with the secret (32+ bytes) that authenticates cache entries; the same on every node"),
     AP_INIT_TAKE1("ZcyCASessionCacheTTL", zc_cmd_session_cache_ttl, NULL, RSRC_CONF,
                   "seconds a node may trust a cached session (default 60)"),
+    AP_INIT_TAKE1("ZcyCAHousekeeping", zc_cmd_housekeeping, NULL, RSRC_CONF,
+                  "seconds between sweeps of expired sessions and challenges and of audit months (default 60), "
+                  "or off"),
+    AP_INIT_TAKE1("ZcyCAAuditRetention", zc_cmd_audit_retention, NULL, RSRC_CONF,
+                  "months of audit rows kept, in monthly partitions (default forever)"),
     AP_INIT_ITERATE("ZcyCAOrigin", zc_cmd_origin, NULL, RSRC_CONF,
                     "the https origin(s) this virtual host is reached at"),
     AP_INIT_TAKE1("ZcyCASessionIdle", zc_cmd_session_idle, NULL, RSRC_CONF,

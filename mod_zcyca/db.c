@@ -33,7 +33,12 @@ static const struct {
 };
 
 /* The primary message only: DETAIL lines can quote parameter values. */
-static const char *zc_db_errmsg(const PGresult *res)
+const char *zc_db_sql(zc_q_t q)
+{
+    return zc_sql[q].text;
+}
+
+const char *zc_db_errmsg(const PGresult *res)
 {
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     return m ? m : "no result";

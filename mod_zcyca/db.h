@@ -23,6 +23,13 @@ void zc_db_child_init(apr_pool_t *pchild, server_rec *s);
  * caller PQfinish()es it. */
 PGconn *zc_db_open(server_rec *s);
 
+/* The text of statement q, for a connection of zc_db_open's. */
+const char *zc_db_sql(zc_q_t q);
+
+/* The primary message of a failed result (DETAIL lines can quote
+ * parameter values, so they are never logged). */
+const char *zc_db_errmsg(const PGresult *res);
+
 /* Run prepared statement q with text parameters (NULL = SQL NULL).  Binary
  * parameters: pass lengths/formats (may be NULL for all-text).  The result
  * is freed with r->pool.  ZC_E_SERVICE_UNAVAILABLE when the database cannot

@@ -63,9 +63,9 @@ int zc_h_login(request_rec *r)
         return ZC_LOGIN_REFUSE(r, ZCLOGNO(0704), .code = e, .detail = "content type or origin");
     if ((e = zc_login_read(r, ctx.form, &body, &detail)) != ZC_OK)
         return ZC_LOGIN_REFUSE(r, ZCLOGNO(0705), .code = e, .detail = detail);
-    if ((e = zc_throttle_begin(r)) != ZC_OK)
-        return ZC_LOGIN_REFUSE(r, ZCLOGNO(0706), .code = e, .provider_id = body.provider,
-                               .detail = "too many failed logins from this address");
+    /* No count up front: a failure is counted when it happens and one past
+     * the limit answers THROTTLED (throttle.c); the login statement refuses
+     * an address or key at its limit. */
     ctx.return_to = body.return_to;
     /* No provider named: the certificate tells (DESIGN auto-detection). */
     const zc_provider_t *pv = NULL;
@@ -124,5 +124,5 @@ int zc_h_password_login(request_rec *r)
     zc_policy_facts_t f = {.login = a.login, .status = a.status};
     if ((e = zc_policy_account(&f, &detail)) != ZC_OK)
         return ZC_PASSWORD_REFUSE(r, ZCLOGNO(0713), .code = e, .account_id = a.id, .detail = detail);
-    return zc_login_open_session(r, &ctx, &a, "password", NULL, 0);
+    return zc_login_open_session(r, &ctx, &a);
 }

@@ -13,13 +13,13 @@ typedef struct {
     const char *return_to;   /* local path from the form, or NULL */
 } zc_login_ctx_t;
 
-/* CA login: binding → account → region → provider accepted → session →
- * audit → response.  Returns the handler's status. */
+/* CA login of a proven key: binding → account → region → provider
+ * accepted → throttle → session → audit, in one statement, then the
+ * response.  Returns the handler's status. */
 int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity_t *id);
 
-/* Open the session for an account that has proven itself (method "ca" with
- * id and binding_id, or "password" with neither), audit, answer. */
-int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_account_t *a, const char *method,
-                          const zc_identity_t *id, apr_int64_t binding_id);
+/* Password login: open the session for an account whose password was
+ * right, give back the throttle counts, audit, answer. */
+int zc_login_open_session(request_rec *r, const zc_login_ctx_t *ctx, const zc_account_t *a);
 
 #endif

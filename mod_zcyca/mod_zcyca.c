@@ -8,6 +8,7 @@
 #include "revocation.h"
 #include "cache.h"
 #include "session_events.h"
+#include "housekeeping.h"
 #include "crypto_util.h"
 #include "http_protocol.h"
 #include "http_request.h"
@@ -72,6 +73,7 @@ static void zc_register_hooks(apr_pool_t *p)
     ap_hook_child_init(zc_db_child_init, NULL, NULL, APR_HOOK_MIDDLE + 1);
     ap_hook_child_init(zc_revocation_child_init, NULL, NULL, APR_HOOK_MIDDLE + 2);
     ap_hook_child_init(zc_session_events_child_init, NULL, NULL, APR_HOOK_MIDDLE + 3);
+    ap_hook_child_init(zc_housekeeping_child_init, NULL, NULL, APR_HOOK_MIDDLE + 4);
     zc_tls_register(p); /* tls.c: mod_ssl's init_server, to wrap its verify callback */
     /* per request */
     ap_hook_post_read_request(zc_identity_scrub, NULL, NULL, APR_HOOK_REALLY_FIRST); /* identity.c */

@@ -21,7 +21,7 @@ extern module AP_MODULE_DECLARE_DATA zcyca_module;
 #define ZCLOGNO(n) "ZCYCA" #n ": "
 
 /* The schema this build expects (sql/NNN_*.sql, zcyca.schema_version). */
-#define ZC_SCHEMA_VERSION 5
+#define ZC_SCHEMA_VERSION 6
 
 /* Per-request state in r->request_config (never in r->notes). */
 typedef struct zc_conn_t zc_conn_t;

@@ -252,11 +252,10 @@ zc_err_t zc_proof_run(request_rec *r, const zc_proof_req_t *q, zc_proven_t *out,
      * then may failures count against the key: a certificate alone is
      * public, and counting it would let anyone lock its holder out. */
     out->proven = seen && (challenge ? e == ZC_OK : proof.ssl_verify != NULL);
-    if (q->throttle_key && out->proven) {
+    /* A key at its limit is refused by the login statement, or by the
+     * count of this attempt's failure (throttle.c). */
+    if (q->throttle_key && out->proven)
         zc_throttle_set_key(r, apr_pstrcat(r->pool, "spki:", out->id.cert.spki_sha256, NULL));
-        if (e == ZC_OK && (e = zc_throttle_check_key(r)) != ZC_OK)
-            *detail = "too many failed logins with this key";
-    }
     if (e != ZC_OK)
         return e;
     zc_cert_info_t seen_cert = out->id.cert;

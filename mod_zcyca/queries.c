@@ -26,37 +26,6 @@ static const char *zc_str_col(request_rec *r, PGresult *res, int row, int col)
     return v ? apr_pstrdup(r->pool, v) : NULL;
 }
 
-zc_err_t zc_q_binding_for_login(request_rec *r, const char *provider_id, const char *key_id,
-                                zc_login_row_t **row)
-{
-    const char *v[] = {provider_id, key_id};
-    PGresult *res;
-    zc_err_t e = zc_db_exec(r, ZC_Q_BINDING_FOR_LOGIN, v, NULL, NULL, &res);
-    *row = NULL;
-    if (e != ZC_OK || PQntuples(res) == 0)
-        return e;
-    zc_login_row_t *b = apr_pcalloc(r->pool, sizeof *b);
-    b->binding_id = apr_atoi64(PQgetvalue(res, 0, 0));
-    b->account_id = apr_atoi64(PQgetvalue(res, 0, 1));
-    b->login = zc_str_col(r, res, 0, 2);
-    b->display_name = zc_str_col(r, res, 0, 3);
-    b->region = zc_str_col(r, res, 0, 4);
-    b->status = zc_str_col(r, res, 0, 5);
-    b->region_enabled = *PQgetvalue(res, 0, 6) == 't';
-    b->provider_accepted = *PQgetvalue(res, 0, 7) == 't';
-    b->cert_sha256 = zc_str_col(r, res, 0, 8);
-    *row = b;
-    return ZC_OK;
-}
-
-zc_err_t zc_q_binding_refresh_cert(request_rec *r, apr_int64_t binding_id, const zc_cert_info_t *ci)
-{
-    const char *v[] = {zc_ll(r, binding_id), ci->cert_sha256, ci->serial, ci->issuer, ci->subject,
-                       zc_us(r, ci->not_before), zc_us(r, ci->not_after)};
-    PGresult *res;
-    return zc_db_exec(r, ZC_Q_BINDING_REFRESH_CERT, v, NULL, NULL, &res);
-}
-
 static const char *zc_client_ip(request_rec *r)
 {
     return r->useragent_ip;
@@ -80,15 +49,48 @@ zc_err_t zc_q_session_insert(request_rec *r, const zc_session_new_t *n, apr_time
 {
     const char *v[] = {(const char *)n->token_hash, zc_ll(r, n->account_id), n->method, zc_ll(r, n->binding_id),
                        n->provider_id, n->key_id, zc_us(r, n->cert_not_after),
-                       apr_psprintf(r->pool, "%ld", n->max_seconds), zc_client_ip(r), zc_user_agent(r)};
-    const int len[] = {ZC_SHA256_LEN, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    const int fmt[] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+                       apr_psprintf(r->pool, "%ld", n->max_seconds), zc_client_ip(r), zc_user_agent(r),
+                       (const char *)n->replaced_hash};
+    const int len[] = {ZC_SHA256_LEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, ZC_SHA256_LEN};
+    const int fmt[] = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     PGresult *res;
     zc_err_t e = zc_db_exec(r, ZC_Q_SESSION_INSERT, v, len, fmt, &res);
     if (e != ZC_OK)
         return e;
     *created = zc_time_col(res, 0, 0);
     *expires = zc_time_col(res, 0, 1);
+    return ZC_OK;
+}
+
+zc_err_t zc_q_login_ca(request_rec *r, const zc_session_new_t *n, const zc_identity_t *id, const char *throttle_key,
+                       long throttle_max, long throttle_window, zc_login_row_t **row)
+{
+    const zc_cert_info_t *c = &id->cert;
+    const char *v[] = {id->provider->id, id->key_id, (const char *)n->token_hash, (const char *)n->replaced_hash,
+                       zc_us(r, c->not_after), apr_psprintf(r->pool, "%ld", n->max_seconds), zc_client_ip(r),
+                       zc_user_agent(r), c->cert_sha256, c->serial, c->issuer, c->subject, zc_us(r, c->not_before),
+                       throttle_key ? throttle_key : "", apr_psprintf(r->pool, "%ld", throttle_max),
+                       apr_psprintf(r->pool, "%ld", throttle_window)};
+    const int len[] = {0, 0, ZC_SHA256_LEN, ZC_SHA256_LEN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    const int fmt[] = {0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    PGresult *res;
+    zc_err_t e = zc_db_exec(r, ZC_Q_LOGIN_CA, v, len, fmt, &res);
+    *row = NULL;
+    if (e != ZC_OK || PQntuples(res) == 0)
+        return e;
+    zc_login_row_t *b = apr_pcalloc(r->pool, sizeof *b);
+    b->binding_id = apr_atoi64(PQgetvalue(res, 0, 0));
+    b->account_id = apr_atoi64(PQgetvalue(res, 0, 1));
+    b->login = zc_str_col(r, res, 0, 2);
+    b->display_name = zc_str_col(r, res, 0, 3);
+    b->region = zc_str_col(r, res, 0, 4);
+    b->status = zc_str_col(r, res, 0, 5);
+    b->region_enabled = *PQgetvalue(res, 0, 6) == 't';
+    b->provider_accepted = *PQgetvalue(res, 0, 7) == 't';
+    b->throttle_wait = zc_db_val(res, 0, 8) ? atol(PQgetvalue(res, 0, 8)) : 0;
+    b->created_at = zc_time_col(res, 0, 9);
+    b->expires_at = zc_time_col(res, 0, 10);
+    *row = b;
     return ZC_OK;
 }
 
@@ -146,13 +148,6 @@ zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, ap
     if (e == ZC_OK && PQntuples(res) > 0)
         *account_id = apr_atoi64(PQgetvalue(res, 0, 0));
     return e;
-}
-
-zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle)
-{
-    const char *v[] = {zc_ll(r, account_id), apr_psprintf(r->pool, "%ld", idle)};
-    PGresult *res;
-    return zc_db_exec(r, ZC_Q_SESSION_PURGE_ACCOUNT, v, NULL, NULL, &res);
 }
 
 zc_err_t zc_q_region_providers(request_rec *r, const char *region, apr_array_header_t **ids)

@@ -6,18 +6,6 @@
 #include "verify.h"
 
 typedef struct {
-    apr_int64_t binding_id, account_id;
-    const char *login, *display_name, *region, *status;
-    int region_enabled, provider_accepted;
-    const char *cert_sha256;
-} zc_login_row_t;
-
-/* *row = NULL when no binding has (provider, key id). */
-zc_err_t zc_q_binding_for_login(request_rec *r, const char *provider_id, const char *key_id,
-                                zc_login_row_t **row);
-zc_err_t zc_q_binding_refresh_cert(request_rec *r, apr_int64_t binding_id, const zc_cert_info_t *ci);
-
-typedef struct {
     const unsigned char *token_hash;  /* ZC_SHA256_LEN bytes */
     apr_int64_t account_id;
     const char *method;
@@ -25,7 +13,26 @@ typedef struct {
     const char *provider_id, *key_id; /* may be NULL */
     apr_time_t cert_not_after;        /* 0: none */
     long max_seconds;
+    const unsigned char *replaced_hash; /* the session this one replaces, or NULL */
 } zc_session_new_t;
+
+/* What the CA login statement (LOGIN_CA) found and did. */
+typedef struct {
+    apr_int64_t binding_id, account_id;
+    const char *login, *display_name, *region, *status;
+    int region_enabled, provider_accepted;
+    long throttle_wait;               /* > 0: the address or key must wait that many seconds */
+    apr_time_t created_at, expires_at; /* 0: no session was opened */
+} zc_login_row_t;
+
+/* The CA login of a proven key in one statement: with n (its token_hash,
+ * replaced_hash and max_seconds set), the certificate of id, and the
+ * throttle key and limits (max 0: off).  *row = NULL when no binding has
+ * the key; else the facts, and the session times when the facts passed and
+ * nothing was throttled (then the row, the audit row, the renewed
+ * certificate and the cleared key count are in). */
+zc_err_t zc_q_login_ca(request_rec *r, const zc_session_new_t *n, const zc_identity_t *id, const char *throttle_key,
+                       long throttle_max, long throttle_window, zc_login_row_t **row);
 
 zc_err_t zc_q_session_insert(request_rec *r, const zc_session_new_t *n, apr_time_t *created, apr_time_t *expires);
 /* ZC_E_LOGIN_REQUIRED when no live session has this hash. *now_db is the
@@ -36,7 +43,6 @@ zc_err_t zc_q_session_get(request_rec *r, const unsigned char *token_hash, long 
 zc_err_t zc_q_session_touch(request_rec *r, const unsigned char *token_hash, int *alive);
 /* *account_id = 0 when nothing was deleted. */
 zc_err_t zc_q_session_delete(request_rec *r, const unsigned char *token_hash, apr_int64_t *account_id);
-zc_err_t zc_q_session_purge_account(request_rec *r, apr_int64_t account_id, long idle);
 
 typedef struct {
     apr_int64_t id, org_id;            /* org_id 0: none */

@@ -176,49 +176,57 @@ zc_err_t zc_session_load(request_rec *r, zc_session_t **out)
     return ZC_OK;
 }
 
-zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_session_t **out)
+zc_err_t zc_session_begin(request_rec *r, zc_session_mint_t *m)
 {
-    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
-    const unsigned char *old = zc_session_token_hash(r);
-    apr_int64_t ignored;
-    if (old && zc_q_session_delete(r, old, &ignored) != ZC_OK)
-        return ZC_E_SERVICE_UNAVAILABLE;
-    if (old)
-        zc_cache_remove(r, old);
-    /* Housekeeping, but a database that cannot take it (down, or slower
-     * than ZcyCADatabaseTimeout) would not take the insert either: 503 now,
-     * not after a second wait (t/91_fault_slow_db.t). */
-    if (zc_q_session_purge_account(r, n_in->account_id, sc->session_idle) != ZC_OK)
-        return ZC_E_SERVICE_UNAVAILABLE;
-
-    const char *tok = zc_token_new(r->pool);
-    if (!tok) {
+    m->replaced = zc_session_token_hash(r);
+    if (!(m->token = zc_token_new(r->pool))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZCLOGNO(0201) "random generator failed");
         return ZC_E_SERVICE_UNAVAILABLE;
     }
-    unsigned char *h = apr_palloc(r->pool, ZC_SHA256_LEN);
-    zc_sha256(tok, strlen(tok), h);
-    zc_session_new_t n = *n_in;
-    n.token_hash = h;
-    n.max_seconds = sc->session_max;
+    m->hash = apr_palloc(r->pool, ZC_SHA256_LEN);
+    zc_sha256(m->token, strlen(m->token), m->hash);
+    return ZC_OK;
+}
+
+zc_session_t *zc_session_opened(request_rec *r, const zc_session_mint_t *m, const zc_session_new_t *n,
+                                apr_time_t created, apr_time_t expires)
+{
+    /* The row of the replaced session is gone with the insert; other nodes
+     * hear of it from the database (session_events.c), this one now. */
+    if (m->replaced)
+        zc_cache_remove(r, m->replaced);
     zc_session_t *s = apr_pcalloc(r->pool, sizeof *s);
-    zc_err_t e = zc_q_session_insert(r, &n, &s->created_at, &s->expires_at);
-    if (e != ZC_OK)
-        return e;
-    s->token_hash_hex = zc_hex(r->pool, h, 4);
-    s->account_id = n.account_id;
-    s->method = n.method;
-    s->binding_id = n.binding_id;
-    s->provider_id = n.provider_id;
-    s->key_id = n.key_id;
-    s->cert_not_after = n.cert_not_after;
-    s->last_seen_at = s->created_at;
+    s->token_hash_hex = zc_hex(r->pool, m->hash, 4);
+    s->account_id = n->account_id;
+    s->method = n->method;
+    s->binding_id = n->binding_id;
+    s->provider_id = n->provider_id;
+    s->key_id = n->key_id;
+    s->cert_not_after = n->cert_not_after;
+    s->created_at = s->last_seen_at = created;
+    s->expires_at = expires;
     zc_session_finish(r, s);
-    zc_session_set_cookie(r, tok, 0);
+    zc_session_set_cookie(r, m->token, 0);
     zc_req_t *rq = zc_req(r);
     rq->session = s;
     rq->session_looked_up = 1;
-    *out = s;
+    return s;
+}
+
+zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n_in, zc_session_t **out)
+{
+    zc_session_mint_t m;
+    zc_err_t e = zc_session_begin(r, &m);
+    if (e != ZC_OK)
+        return e;
+    zc_session_new_t n = *n_in;
+    n.token_hash = m.hash;
+    n.replaced_hash = m.replaced;
+    n.max_seconds = zc_srv_cfg(r->server)->session_max;
+    apr_time_t created, expires;
+    if ((e = zc_q_session_insert(r, &n, &created, &expires)) != ZC_OK)
+        return e;
+    *out = zc_session_opened(r, &m, &n, created, expires);
     return ZC_OK;
 }
 

@@ -16,8 +16,24 @@ const char *zc_request_cookie_token(request_rec *r, const char *name);
 zc_err_t zc_session_load(request_rec *r, zc_session_t **out);
 
 /* Open a new session (a new token every time) and set the cookie.  A
- * session the request already carried is deleted first (no fixation). */
+ * session the request already carried is deleted by the same statement
+ * (no fixation). */
 zc_err_t zc_session_create(request_rec *r, const zc_session_new_t *n, zc_session_t **out);
+
+/* The same in two steps around a statement of the caller's that stores the
+ * row (the CA login's, queries.c): zc_session_begin makes the token and
+ * names the session the request carried, which that statement deletes;
+ * zc_session_opened, once the row is in, drops the replaced session from
+ * the cache, sets the cookie and makes the new one the request's. */
+typedef struct {
+    const char *token;              /* the cookie value */
+    unsigned char *hash;            /* its SHA-256, what the database keeps */
+    const unsigned char *replaced;  /* hash of the request's session token, or NULL */
+} zc_session_mint_t;
+
+zc_err_t zc_session_begin(request_rec *r, zc_session_mint_t *m);
+zc_session_t *zc_session_opened(request_rec *r, const zc_session_mint_t *m, const zc_session_new_t *n,
+                                apr_time_t created, apr_time_t expires);
 
 /* Delete the request's session server side and clear the cookie.
  * *account_id: whose it was (0 if none was live). */

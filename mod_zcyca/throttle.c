@@ -2,9 +2,14 @@
  * across children and nodes: one row per (scope, key) with the start of
  * its window and the failures in it.
  *
- * An attempt is counted *before* it runs, by the one statement that also
- * reads the count (zc_throttle_begin): parallel attempts cannot all pass a
- * check made before any of them is counted.  A success gives its count back.
+ * Every count is one statement that also reads it (an upsert RETURNING the
+ * count), so parallel failures cannot all slip under the limit:
+ *   - a password attempt is counted *before* it runs (zc_throttle_begin): a
+ *     password can be guessed, so no attempt past the limit may even run;
+ *   - a CA login attempt is counted only when it fails (zc_throttle_settle),
+ *     and a failure counted past the limit answers THROTTLED.  Its success
+ *     path reads the counts inside the login statement (LOGIN_CA), so a
+ *     good login costs no throttle round trip (issue 15).
  * A key's count moves only once possession of the key is proven (the TLS
  * handshake, or a verified signature): certificates are public, and counting
  * what a client merely sends would let anyone lock its holder out. */
@@ -46,7 +51,7 @@ static zc_err_t zc_throttle_count(request_rec *r, const char *scope, const char 
     return ZC_OK;
 }
 
-static zc_err_t zc_throttle_refuse(request_rec *r, long wait)
+zc_err_t zc_throttle_refused(request_rec *r, long wait)
 {
     apr_table_setn(r->err_headers_out, "Retry-After", apr_psprintf(r->pool, "%ld", wait > 0 ? wait : 1));
     return ZC_E_THROTTLED;
@@ -61,7 +66,7 @@ static zc_err_t zc_throttle_reserve(request_rec *r, const char *scope, const cha
         return ZC_OK;
     }
     *counted = 1;
-    return count > zc_srv_cfg(r->server)->throttle_max ? zc_throttle_refuse(r, wait) : ZC_OK;
+    return count > zc_srv_cfg(r->server)->throttle_max ? zc_throttle_refused(r, wait) : ZC_OK;
 }
 
 zc_err_t zc_throttle_begin(request_rec *r)
@@ -79,21 +84,6 @@ zc_err_t zc_throttle_begin(request_rec *r)
     return e;
 }
 
-zc_err_t zc_throttle_check_key(request_rec *r)
-{
-    const char *key = zc_req(r)->throttle_key;
-    if (!zc_throttle_on(r) || !key)
-        return ZC_OK;
-    zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
-    const char *v[] = {"key", key, zc_throttle_window(r), apr_psprintf(r->pool, "%ld", sc->throttle_max)};
-    PGresult *res;
-    if (zc_db_exec(r, ZC_Q_THROTTLE_WAIT, v, NULL, NULL, &res) != ZC_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r, ZCLOGNO(1603) "throttle look-up of a key failed; attempt allowed");
-        return ZC_OK;
-    }
-    return PQntuples(res) == 1 ? zc_throttle_refuse(r, atol(PQgetvalue(res, 0, 0))) : ZC_OK;
-}
-
 static void zc_throttle_release(request_rec *r, const char *scope, const char *key)
 {
     const char *v[] = {scope, key};
@@ -101,13 +91,13 @@ static void zc_throttle_release(request_rec *r, const char *scope, const char *k
     (void)zc_db_exec(r, ZC_Q_THROTTLE_RELEASE, v, NULL, NULL, &res);
 }
 
-void zc_throttle_settle(request_rec *r, zc_err_t e)
+zc_err_t zc_throttle_settle(request_rec *r, zc_err_t e)
 {
     const zc_err_info_t *info = zc_err_info(e);
     zc_req_t *q = zc_req(r);
-    long count, wait;
+    long count, wait, past = 0, max = zc_srv_cfg(r->server)->throttle_max;
     if (!zc_throttle_on(r) || e == ZC_E_THROTTLED || e == ZC_E_CSRF_REJECTED)
-        return;
+        return e;
     if (!info || info->status >= 500) {
         /* Our outage, not the client's failure: give back what was counted. */
         if (q->throttle_ip_counted)
@@ -115,14 +105,17 @@ void zc_throttle_settle(request_rec *r, zc_err_t e)
         if (q->throttle_key_counted)
             zc_throttle_release(r, "key", q->throttle_key);
         q->throttle_ip_counted = q->throttle_key_counted = 0;
-        return;
+        return e;
     }
-    if (!q->throttle_ip_counted)
-        (void)zc_throttle_count(r, "ip", r->useragent_ip, &count, &wait);
-    if (q->throttle_key && !q->throttle_key_counted)
-        (void)zc_throttle_count(r, "key", q->throttle_key, &count, &wait);
+    if (!q->throttle_ip_counted && zc_throttle_count(r, "ip", r->useragent_ip, &count, &wait) == ZC_OK
+        && count > max)
+        past = wait;
+    if (q->throttle_key && !q->throttle_key_counted
+        && zc_throttle_count(r, "key", q->throttle_key, &count, &wait) == ZC_OK && count > max && wait > past)
+        past = wait;
     q->throttle_ip_counted = 1;
     q->throttle_key_counted = q->throttle_key != NULL;
+    return past ? zc_throttle_refused(r, past) : e;
 }
 
 void zc_throttle_succeeded(request_rec *r)

@@ -93,7 +93,9 @@ diag sprintf '%d junk requests in %.1f s', 5 * $PER, $secs;
 my $buckets = hour() == $hour0 ? 1 : 2;   # the flood may cross an hour
 
 is_deeply($csrf, { "403 CSRF_REJECTED" => $PER }, "$PER logins without Origin → 403 CSRF_REJECTED");
-is_deeply($bad, { "400 BAD_REQUEST" => $PER }, "$PER logins with bad JSON → 400 BAD_REQUEST");
+# A CA login failure is counted when it happens; the one past the limit answers THROTTLED (issue 15).
+is_deeply($bad, { "400 BAD_REQUEST" => $TLIMIT, "429 THROTTLED" => $PER - $TLIMIT },
+          "$PER logins with bad JSON → $TLIMIT BAD_REQUEST, then THROTTLED");
 is_deeply($unknown, { "400 PROVIDER_UNKNOWN" => $TLIMIT, "429 THROTTLED" => $PER - $TLIMIT },
           "$PER logins with an unknown provider → $TLIMIT PROVIDER_UNKNOWN, then THROTTLED (ZcyCAThrottle $TLIMIT 600)");
 is_deeply($chal, { '200 -' => $CLIMIT, '429 THROTTLED' => $PER - $CLIMIT },
@@ -105,7 +107,7 @@ is_deeply($chal_bad, { "400 BAD_REQUEST" => $PER }, "$PER challenge requests wit
 # What the answers say must be what the hourly counts say.
 my %sent = ('login CSRF_REJECTED' => $csrf->{'403 CSRF_REJECTED'}, 'login BAD_REQUEST' => $bad->{'400 BAD_REQUEST'},
             'login PROVIDER_UNKNOWN' => $unknown->{'400 PROVIDER_UNKNOWN'},
-            'login THROTTLED' => $unknown->{'429 THROTTLED'}, 'challenge THROTTLED' => $PER - $CLIMIT);
+            'login THROTTLED' => $unknown->{'429 THROTTLED'} + $bad->{'429 THROTTLED'}, 'challenge THROTTLED' => $PER - $CLIMIT);
 $_ //= 0 for values %sent;
 my $sum1 = summary();
 my $rows = audit_since($audit0);
