@@ -1,8 +1,8 @@
 /* zctls - new-connection load for bench/sessions: full TLS handshakes with a
  * client certificate, or full mutual-TLS logins, one fresh connection each.
  *
- *   zctls --mode handshake|login --port PORT --cacert CA.pem --cert CHAIN.pem --key KEY.pem
- *         [--provider ID] [--label NAME] [--conns 16] [--seconds 5] [--max N]
+ *   zctls --mode handshake|get|login --port PORT --cacert CA.pem --cert CHAIN.pem --key KEY.pem
+ *         [--provider ID] [--path /static.html] [--label NAME] [--conns 16] [--seconds 5] [--max N]
  *
  * N threads loop for S seconds; every iteration opens a new TCP connection to
  * 127.0.0.1:PORT and makes a full TLS 1.3 handshake (no resumption) that
@@ -11,6 +11,9 @@
  *              sends it only after it has read and checked the client's
  *              Certificate, CertificateVerify and Finished, so one counted
  *              iteration is one complete server-side handshake.  Close.
+ *   get:       then GET PATH (Connection: close) and read the answer; a 200
+ *              counts.  The floor under a TLS login: the same handshake and
+ *              one request, with nothing behind it.
  *   login:     then POST /ca/login {"provider":ID} (Origin https://127.0.0.1:PORT,
  *              Connection: close) and read the answer; a 200 whose body names
  *              the account ("login") counts.
@@ -46,16 +49,17 @@
 #define RESP_MAX 65536
 
 static struct {
-    const char *mode, *cacert, *cert, *key, *provider, *label;
-    int port, conns, login;
+    const char *mode, *cacert, *cert, *key, *provider, *label, *path;
+    int port, conns, login, request; /* request: get or login */
     double seconds;
     long max;
-} opt = {.conns = 16, .seconds = 5, .max = 1000000, .provider = "jlca", .label = "run"};
+} opt = {.conns = 16, .seconds = 5, .max = 1000000, .provider = "jlca", .label = "run",
+       .path = "/index.html"};
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: zctls --mode handshake|login --port PORT --cacert CA.pem --cert CHAIN.pem --key KEY.pem\n"
-                    "             [--provider ID] [--label NAME] [--conns N] [--seconds S] [--max N]\n");
+    fprintf(stderr, "usage: zctls --mode handshake|get|login --port PORT --cacert CA.pem --cert CHAIN.pem --key KEY.pem\n"
+                    "             [--provider ID] [--path P] [--label NAME] [--conns N] [--seconds S] [--max N]\n");
     exit(2);
 }
 
@@ -149,7 +153,7 @@ static int one(worker_t *w)
         record_error(&w->b, "TLS handshake failed", ssl_err_text());
         goto done;
     }
-    if (!opt.login) {
+    if (!opt.request) {
         if (wait_ticket(ssl, fd, &tickets) != 0)
             record_error(&w->b, "no session ticket after the handshake", ssl_err_text());
         else
@@ -173,11 +177,11 @@ static int one(worker_t *w)
     w->resp[len] = '\0';
     if (strncmp(w->resp, "HTTP/1.1 200 ", 13) != 0) {
         char what[64];
-        snprintf(what, sizeof what, "login answered %.12s", len ? w->resp : "nothing");
+        snprintf(what, sizeof what, "%s answered %.12s", opt.mode, len ? w->resp : "nothing");
         const char *body = strstr(w->resp, "\r\n\r\n");
         record_error(&w->b, what, body ? body + 4 : w->resp);
     }
-    else if (!strstr(w->resp, "\"login\""))
+    else if (opt.login && !strstr(w->resp, "\"login\""))
         record_error(&w->b, "login 200 without an account", w->resp);
     else
         ok = 1;
@@ -229,7 +233,13 @@ static void setup(void)
     int blen = snprintf(body, sizeof body, "{\"provider\":\"%s\"}", opt.provider);
     if (blen < 0 || (size_t)blen >= sizeof body)
         die("--provider too long");
-    int n = snprintf(request, sizeof request,
+    for (const char *p = opt.path; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            die("--path: no spaces or control characters");
+    int n = !opt.login ? snprintf(request, sizeof request,
+                                  "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUser-Agent: zctls/1\r\n"
+                                  "Connection: close\r\n\r\n", opt.path, opt.port)
+                       : snprintf(request, sizeof request,
                      "POST /ca/login HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: https://127.0.0.1:%d\r\n"
                      "Content-Type: application/json\r\nAccept: application/json\r\nUser-Agent: zctls/1\r\n"
                      "Content-Length: %d\r\nConnection: close\r\n\r\n%s",
@@ -246,6 +256,7 @@ int main(int argc, char **argv)
         {"--cacert", ZCB_STR, &opt.cacert},   {"--cert", ZCB_STR, &opt.cert},
         {"--key", ZCB_STR, &opt.key},         {"--provider", ZCB_STR, &opt.provider},
         {"--label", ZCB_STR, &opt.label},     {"--conns", ZCB_INT, &opt.conns},
+        {"--path", ZCB_STR, &opt.path},
         {"--seconds", ZCB_DOUBLE, &opt.seconds}, {"--max", ZCB_LONG, &opt.max},
     };
     for (int i = 1; i < argc; i += 2) {
@@ -257,9 +268,10 @@ int main(int argc, char **argv)
     }
     if (!opt.mode || !opt.cacert || !opt.cert || !opt.key)
         usage();
-    if (strcmp(opt.mode, "handshake") != 0 && strcmp(opt.mode, "login") != 0)
+    if (strcmp(opt.mode, "handshake") != 0 && strcmp(opt.mode, "get") != 0 && strcmp(opt.mode, "login") != 0)
         usage();
     opt.login = strcmp(opt.mode, "login") == 0;
+    opt.request = opt.login || strcmp(opt.mode, "get") == 0;
     /* bounded load on loopback only */
     if (opt.port < 1 || opt.port > 65535 || opt.conns < 1 || opt.conns > MAX_CONNS || opt.seconds <= 0
         || opt.seconds > 60 || opt.max < 1)

@@ -11,12 +11,17 @@
 #include "audit.h"
 #include "config.h"
 
+void zc_audit_lost(request_rec *r, const char *event, int success)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZCLOGNO(0401) "audit row for %s (%s) was not written", event,
+                  success ? "success" : "failure");
+}
+
 void zc_audit(request_rec *r, const zc_audit_t *a)
 {
     const zc_srv_cfg_t *sc = zc_srv_cfg(r->server);
     zc_err_t e = a->anonymous && !a->success ? zc_q_audit_junk(r, a, sc->audit_sample, sc->audit_summary_days)
                                              : zc_q_audit_insert(r, a);
     if (e != ZC_OK)
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, ZCLOGNO(0401) "audit row for %s (%s) was not written",
-                      a->event, a->success ? "success" : "failure");
+        zc_audit_lost(r, a->event, a->success);
 }

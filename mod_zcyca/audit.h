@@ -10,4 +10,7 @@
  * already happened. */
 void zc_audit(request_rec *r, const zc_audit_t *a);
 
+/* Log (ZCYCA0401) that the audit row of event was not written. */
+void zc_audit_lost(request_rec *r, const char *event, int success);
+
 #endif

@@ -67,6 +67,8 @@ int zc_login_finish(request_rec *r, const zc_login_ctx_t *ctx, const zc_identity
     if (!b->created_at) /* the statement and policy.c disagree: a bug, not the client's */
         return ZC_LOGIN_REFUSE(r, ZCLOGNO(0702), id, .code = ZC_E_SERVICE_UNAVAILABLE, .account_id = b->account_id,
                                .detail = "the facts passed but no session was opened");
+    if (!b->audit_written)
+        zc_audit_lost(r, "login", 1); /* the statement wrote the rest; the login goes on */
     n.account_id = b->account_id;
     n.binding_id = b->binding_id;
     zc_session_t *s = zc_session_opened(r, &m, &n, b->created_at, b->expires_at);

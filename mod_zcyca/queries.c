@@ -90,6 +90,7 @@ zc_err_t zc_q_login_ca(request_rec *r, const zc_session_new_t *n, const zc_ident
     b->throttle_wait = zc_db_val(res, 0, 8) ? atol(PQgetvalue(res, 0, 8)) : 0;
     b->created_at = zc_time_col(res, 0, 9);
     b->expires_at = zc_time_col(res, 0, 10);
+    b->audit_written = *PQgetvalue(res, 0, 11) == 't';
     *row = b;
     return ZC_OK;
 }

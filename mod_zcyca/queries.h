@@ -23,6 +23,7 @@ typedef struct {
     int region_enabled, provider_accepted;
     long throttle_wait;               /* > 0: the address or key must wait that many seconds */
     apr_time_t created_at, expires_at; /* 0: no session was opened */
+    int audit_written;                /* 0: the session is in, its audit row is not */
 } zc_login_row_t;
 
 /* The CA login of a proven key in one statement: with n (its token_hash,

@@ -102,6 +102,22 @@ INSERT INTO zcyca.audit SELECT id, at, event, outcome, code, actor_id, account_i
                                ip, user_agent, detail, anonymous FROM zcyca.audit_unpartitioned;
 DROP TABLE zcyca.audit_unpartitioned;
 
+-- The success row of a CA login, written by the login statement (LOGIN_CA
+-- in mod_zcyca/sql.def).  A failed audit write must not fail the login
+-- (docs/decisions.md): the error is caught here, in a subtransaction of its
+-- own, and false comes back; httpd logs ZCYCA0401.  Runs with the caller's
+-- rights, so the grants on zcyca.audit still decide.
+CREATE FUNCTION zcyca.audit_login(account bigint, provider text, key text, serial text, ip text, agent text)
+    RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO zcyca.audit (event, outcome, actor_id, account_id, provider_id, key_id, cert_serial, ip, user_agent)
+    VALUES ('login', 'success', account, account, provider, key, serial, ip, agent);
+    RETURN true;
+EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'zcyca: the audit row of a login was not written: %', SQLERRM;
+    RETURN false;
+END $$;
+
 -- ---- 2. housekeeping ----------------------------------------------------------------------------
 -- Sessions past their end or idle longer than idle_seconds (the longest
 -- ZcyCASessionIdle of the node), challenges expired over an hour ago (a
