@@ -92,6 +92,14 @@ STACK_OF(X509) *zc_cert_stack(apr_pool_t *p)
     return sk;
 }
 
+X509 *zc_cert_ref(apr_pool_t *p, X509 *x)
+{
+    if (x == NULL || !X509_up_ref(x))
+        return NULL;
+    apr_pool_cleanup_register(p, x, zc_x509_free, apr_pool_cleanup_null);
+    return x;
+}
+
 void zc_cert_stack_push(STACK_OF(X509) *sk, X509 *x)
 {
     if (sk == NULL || x == NULL || !X509_up_ref(x))

@@ -38,6 +38,10 @@ STACK_OF(X509) *zc_cert_stack(apr_pool_t *p);
 /* Push x (up-ref'd) onto a stack from zc_cert_stack. */
 void zc_cert_stack_push(STACK_OF(X509) *sk, X509 *x);
 
+/* x with a reference of its own, dropped with p (a certificate that
+ * another owner, such as an SSL connection, holds). */
+X509 *zc_cert_ref(apr_pool_t *p, X509 *x);
+
 /* What we show and store about a certificate. */
 typedef struct {
     const char *subject;      /* RFC 2253 DN, UTF-8 */

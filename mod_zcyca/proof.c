@@ -40,19 +40,31 @@ static zc_err_t zc_proof_tls(request_rec *r, zc_proof_t *out, const char **detai
         return ZC_E_NO_CERTIFICATE;
     }
     out->ssl_verify = zc_ssl_var(r, "SSL_CLIENT_VERIFY");
-    const char *pem = zc_ssl_var(r, "SSL_CLIENT_CERT");
-    if (!pem || !out->ssl_verify || strcmp(out->ssl_verify, "NONE") == 0) {
+    if (!out->ssl_verify || strcmp(out->ssl_verify, "NONE") == 0) {
         *detail = apr_psprintf(r->pool, "no client certificate (SSL_CLIENT_VERIFY=%s); is SSLVerifyClient set on "
                                "this virtual host?", out->ssl_verify ? out->ssl_verify : "unset");
         return ZC_E_NO_CERTIFICATE;
     }
+    out->chain = zc_cert_stack(r->pool);
+    /* As OpenSSL holds them, when mod_ssl told us the connection's SSL. */
+    SSL *ssl = zc_tls_ssl(r->connection);
+    X509 *peer = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+    if (peer && (out->leaf = zc_cert_ref(r->pool, peer)) != NULL) {
+        STACK_OF(X509) *sent = SSL_get_peer_cert_chain(ssl); /* without the leaf, on a server */
+        for (int i = 0; sent && i < sk_X509_num(sent) && i < ZC_MAX_CHAIN; i++)
+            zc_cert_stack_push(out->chain, sk_X509_value(sent, i));
+        return ZC_OK;
+    }
     zc_err_t e;
-    out->leaf = zc_cert_parse(r->pool, pem, strlen(pem), &e);
-    if (!out->leaf) {
+    const char *pem = zc_ssl_var(r, "SSL_CLIENT_CERT");
+    if (!pem) {
+        *detail = apr_psprintf(r->pool, "no client certificate (SSL_CLIENT_VERIFY=%s)", out->ssl_verify);
+        return ZC_E_NO_CERTIFICATE;
+    }
+    if (!(out->leaf = zc_cert_parse(r->pool, pem, strlen(pem), &e))) {
         *detail = "mod_ssl's client certificate did not parse";
         return ZC_E_CERT_MALFORMED;
     }
-    out->chain = zc_cert_stack(r->pool);
     for (int i = 0; i < ZC_MAX_CHAIN; i++) {
         const char *c = zc_ssl_var(r, apr_psprintf(r->pool, "SSL_CLIENT_CERT_CHAIN_%d", i));
         if (!c)
@@ -246,28 +258,28 @@ zc_err_t zc_proof_run(request_rec *r, const zc_proof_req_t *q, zc_proven_t *out,
     const zc_provider_t *pv = q->provider;
     zc_proof_t proof;
     zc_err_t e = challenge ? zc_proof_by_challenge(r, q, &pv, &proof, detail) : zc_proof_by_tls(r, q, &pv, &proof, detail);
+    int proof_ok = e == ZC_OK;
     out->provider = pv;
-    int seen = proof.leaf && zc_cert_info(r->pool, proof.leaf, &out->id.cert) == ZC_OK;
+    if (proof_ok) {
+        e = zc_proof_verify(r, pv, &proof, &out->id, detail);
+        if (e == ZC_OK && !challenge)
+            e = zc_proof_tls_after(r, pv, &proof, detail);
+        if (e != ZC_OK && !challenge && zc_tls_tolerated_error(r->connection))
+            *detail = apr_pstrcat(r->pool, *detail ? *detail : "", " (TLS handshake: ",
+                                  zc_tls_tolerated_error(r->connection), ")", NULL);
+    }
+    /* The certificate's details come with a verification that got that
+     * far; otherwise they are read here, for the audit row and the key's
+     * throttle count (once: they cost digests and name printing). */
+    int seen = out->id.cert.spki_sha256
+               || (proof.leaf && zc_cert_info(r->pool, proof.leaf, &out->id.cert) == ZC_OK);
     /* Possession: the TLS handshake, or a signature that verified.  Only
      * then may failures count against the key: a certificate alone is
      * public, and counting it would let anyone lock its holder out. */
-    out->proven = seen && (challenge ? e == ZC_OK : proof.ssl_verify != NULL);
+    out->proven = seen && (challenge ? proof_ok : proof.ssl_verify != NULL);
     /* A key at its limit is refused by the login statement, or by the
      * count of this attempt's failure (throttle.c). */
     if (q->throttle_key && out->proven)
         zc_throttle_set_key(r, apr_pstrcat(r->pool, "spki:", out->id.cert.spki_sha256, NULL));
-    if (e != ZC_OK)
-        return e;
-    zc_cert_info_t seen_cert = out->id.cert;
-    e = zc_proof_verify(r, pv, &proof, &out->id, detail);
-    if (e == ZC_OK && !challenge)
-        e = zc_proof_tls_after(r, pv, &proof, detail);
-    if (e != ZC_OK) {
-        if (!out->id.cert.serial)
-            out->id.cert = seen_cert; /* what is known of it, for the audit row */
-        if (!challenge && zc_tls_tolerated_error(r->connection))
-            *detail = apr_pstrcat(r->pool, *detail ? *detail : "", " (TLS handshake: ",
-                                  zc_tls_tolerated_error(r->connection), ")", NULL);
-    }
     return e;
 }

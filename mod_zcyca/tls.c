@@ -74,10 +74,32 @@ static int zc_tls_init_server(server_rec *s, apr_pool_t *p, int is_proxy, SSL_CT
     return OK;
 }
 
+/* Every TLS connection: remember its SSL, so that a login reads the client
+ * certificate as OpenSSL holds it (zc_tls_ssl) instead of a PEM text that
+ * mod_ssl encodes and the module decodes again, for the leaf and each
+ * certificate of the chain (issue 15: decoding was a fifth of httpd's
+ * work per login). */
+#define ZC_TLS_SSL "zcyca-ssl"
+static int zc_tls_pre_handshake(conn_rec *c, SSL *ssl, int is_proxy)
+{
+    if (!is_proxy && ssl)
+        apr_pool_userdata_setn(ssl, ZC_TLS_SSL, NULL, c->pool);
+    return OK;
+}
+
+SSL *zc_tls_ssl(conn_rec *c)
+{
+    void *ssl = NULL;
+    if (c->master) /* an HTTP/2 stream: the TLS is its connection's */
+        c = c->master;
+    return apr_pool_userdata_get(&ssl, ZC_TLS_SSL, c->pool) == APR_SUCCESS ? ssl : NULL;
+}
+
 void zc_tls_register(apr_pool_t *p)
 {
     /* mod_ssl's hooks are optional hooks: no link-time dependency on it. */
     apr_optional_hook_add("init_server", (void (*)(void))zc_tls_init_server, NULL, NULL, APR_HOOK_MIDDLE);
+    apr_optional_hook_add("pre_handshake", (void (*)(void))zc_tls_pre_handshake, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 const char *zc_tls_tolerated_error(conn_rec *c)
