@@ -24,7 +24,10 @@
 struct zc_trust_t {
     X509_STORE *store;
     STACK_OF(X509) *anchors;
+    int *issuer;   /* per anchor, the index of the anchor that issued it, or -1 (zc_trust_link) */
 };
+
+static void zc_trust_link(apr_pool_t *p, zc_trust_t *t);
 
 static apr_status_t zc_store_free(void *s)
 {
@@ -145,6 +148,8 @@ zc_trust_t *zc_trust_load(apr_pool_t *p, const char *path, const char **why)
         w = apr_psprintf(tmp, "%s: not a regular file or directory", path);
     if (w == NULL && sk_X509_num(t->anchors) == 0)
         w = apr_psprintf(tmp, "%s: no certificates loaded", path);
+    if (w == NULL)
+        zc_trust_link(p, t);
     if (w)
         *why = apr_pstrdup(p, w);
     apr_pool_destroy(tmp);
@@ -175,17 +180,48 @@ X509_STORE *zc_trust_store(const zc_trust_t *t)
 }
 
 /* The anchor of t that issued x (name, key identifiers and signature), or
- * NULL. */
-static X509 *zc_trust_anchor_issuer(const zc_trust_t *t, X509 *x)
+ * NULL: a signature check per candidate. */
+static X509 *zc_trust_anchor_issuer_scan(const zc_trust_t *t, X509 *x, int skip)
 {
     for (int i = 0; i < sk_X509_num(t->anchors); i++) {
         X509 *a = sk_X509_value(t->anchors, i);
         EVP_PKEY *pk = X509_get0_pubkey(a);
-        if (X509_check_issued(a, x) == X509_V_OK && pk && X509_verify(x, pk) == 1)
+        if (i != skip && X509_check_issued(a, x) == X509_V_OK && pk && X509_verify(x, pk) == 1)
             return a;
     }
     ERR_clear_error();
     return NULL;
+}
+
+/* Which anchor issued which, worked out once at load: the anchors never
+ * change while the configuration lives, and checking an anchor's signature
+ * at every login cost a signature verification each (issue 15: a third of
+ * the module's work in a TLS login). */
+static void zc_trust_link(apr_pool_t *p, zc_trust_t *t)
+{
+    int n = sk_X509_num(t->anchors);
+    t->issuer = apr_palloc(p, sizeof *t->issuer * (size_t)(n ? n : 1));
+    for (int i = 0; i < n; i++) {
+        X509 *x = sk_X509_value(t->anchors, i), *up;
+        t->issuer[i] = -1;
+        if (X509_check_issued(x, x) == X509_V_OK)
+            continue; /* self-issued: the top */
+        if ((up = zc_trust_anchor_issuer_scan(t, x, i)) != NULL)
+            for (int j = 0; j < n; j++)
+                if (sk_X509_value(t->anchors, j) == up)
+                    t->issuer[i] = j;
+    }
+}
+
+/* The anchor of t that issued x, or NULL.  x is normally an anchor itself
+ * (the top of a chain verified with X509_V_FLAG_PARTIAL_CHAIN): then the
+ * answer comes from zc_trust_link's table. */
+static X509 *zc_trust_anchor_issuer(const zc_trust_t *t, X509 *x)
+{
+    for (int i = 0; t->issuer && i < sk_X509_num(t->anchors); i++)
+        if (X509_cmp(sk_X509_value(t->anchors, i), x) == 0)
+            return t->issuer[i] >= 0 ? sk_X509_value(t->anchors, t->issuer[i]) : NULL;
+    return zc_trust_anchor_issuer_scan(t, x, -1);
 }
 
 /* The verified chain of ctx as a stack on p, extended upward through the
