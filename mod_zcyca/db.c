@@ -180,12 +180,18 @@ void zc_db_child_init(apr_pool_t *pchild, server_rec *s)
         apr_reslist_release(ch->conns, res);
 }
 
-PGconn *zc_db_open(server_rec *s)
+PGconn *zc_db_open(server_rec *s, const char *name)
 {
     zc_child_t *ch = zc_srv_cfg(s)->g->child;
     if (!ch)
         return NULL;
-    PGconn *pg = PQconnectdbParams(ch->kw, ch->vals, 1);
+    /* The pool's keywords, with this connection's own application_name
+     * (kw[2]), so pg_stat_activity tells it from the pool's. */
+    const char *vals[6];
+    memcpy(vals, ch->vals, sizeof vals);
+    if (name)
+        vals[2] = name;
+    PGconn *pg = PQconnectdbParams(ch->kw, vals, 1);
     if (PQstatus(pg) == CONNECTION_OK)
         return pg;
     PQfinish(pg);

@@ -19,9 +19,10 @@ typedef enum {
 void zc_db_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* A connection of its own (not from the pool) with the pool's settings, for
- * a long-lived listener; NULL when the database cannot be reached.  The
- * caller PQfinish()es it. */
-PGconn *zc_db_open(server_rec *s);
+ * a long-lived listener or the housekeeping sweep; application_name is
+ * name (NULL: "mod_zcyca", as the pool's).  NULL when the database cannot
+ * be reached.  The caller PQfinish()es it. */
+PGconn *zc_db_open(server_rec *s, const char *name);
 
 /* The text of statement q, for a connection of zc_db_open's. */
 const char *zc_db_sql(zc_q_t q);

@@ -41,7 +41,7 @@ static int zc_housekeeping_failed(zc_housekeeper_t *hk, PGresult *res)
 static int zc_housekeeping_run(zc_housekeeper_t *hk, apr_pool_t *p)
 {
     zc_global_t *g = zc_srv_cfg(hk->s)->g;
-    PGconn *pg = zc_db_open(hk->s);
+    PGconn *pg = zc_db_open(hk->s, "mod_zcyca housekeeping");
     if (!pg)
         return -1;
     const char *v[] = {apr_psprintf(p, "%ld", hk->idle), apr_psprintf(p, "%ld", g->audit_keep_months),

@@ -42,7 +42,7 @@ static int zc_events_wait(zc_events_t *ev, int fd, int ms)
 
 static PGconn *zc_events_listen(zc_events_t *ev)
 {
-    PGconn *pg = zc_db_open(ev->s);
+    PGconn *pg = zc_db_open(ev->s, NULL);
     if (!pg)
         return NULL;
     /* A constant utility statement: no parameter, nothing to inject. */
